@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+# The first Python 3.12+ on PATH (pyenv shims included); Django 6 needs it.
+FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
+	if command -v $$candidate >/dev/null 2>&1 && \
+	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	   echo $$candidate; break; fi; done
+
+.PHONY: run test lint serve database demo install install-dev benchmark clean
+
+$(PY):
+	@python=$$($(FIND_PYTHON)); \
+	if [ -z "$$python" ]; then \
+	  echo "Newsroom needs Python 3.12 or newer and found none on PATH (install python3.12, or 'pyenv install 3.12')." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$($$python --version)"; \
+	$$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+database: install
+	@$(PY) -m newsroom.dbsetup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: database
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
+	$(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	@$(PY) -m newsroom.dbsetup
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+benchmark: install-dev
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles

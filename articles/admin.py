@@ -1,0 +1,187 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles import services
+from articles.models import Article, Author, Byline, Correction, Image, Section
+
+
+def thumbnail(image: Image | None, size: int = 80):
+    if not image or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;object-fit:cover">',
+        image.file.url,
+        size,
+        size,
+    )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "comments_premoderated"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo", "user"]
+    list_select_related = ["user"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["preview", "caption", "credit", "photographer", "dimensions", "uploaded_at"]
+    list_display_links = ["preview", "caption"]
+    list_filter = ["photographer"]
+    search_fields = ["caption", "credit", "alt_text", "photographer__name"]
+    date_hierarchy = "uploaded_at"
+    autocomplete_fields = ["photographer"]
+    list_select_related = ["photographer"]
+    readonly_fields = ["preview", "dimensions", "file_size", "uploaded_at", "uploaded_by"]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "caption", "credit", "photographer"]}),
+        ("Accessibility", {"fields": ["alt_text", "is_decorative"]}),
+        (
+            "Cropping and details",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "focal_x",
+                    "focal_y",
+                    "dimensions",
+                    "file_size",
+                    "uploaded_at",
+                    "uploaded_by",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description="Image")
+    def preview(self, image):
+        return thumbnail(image)
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.width else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "role", "position"]
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    classes = ["collapse"]
+
+
+class PublicationStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Live")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "live":
+                return queryset.published()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "section",
+        "byline_names",
+        "publication_state",
+        "published_at",
+        "lead_thumbnail",
+    ]
+    list_filter = [PublicationStatusFilter, "section", "authors"]
+    search_fields = ["headline", "standfirst", "body", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["lead_image", "section"]
+    list_select_related = ["section", "lead_image"]
+    inlines = [BylineInline, CorrectionInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    readonly_fields = ["lead_thumbnail", "updated_at", "comment_count"]
+    fieldsets = [
+        (None, {"fields": ["headline", "standfirst", "section", "body"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_thumbnail"]}),
+        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
+        (
+            "Comments and address",
+            {
+                "classes": ["collapse"],
+                "fields": ["comments_open", "comments_premoderated", "comment_count", "slug"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+        )
+
+    @admin.display(description="Bylines")
+    def byline_names(self, article):
+        return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description="Status", ordering="status")
+    def publication_state(self, article):
+        if article.status == Article.Status.DRAFT:
+            return "Draft"
+        if article.published_at and article.published_at > timezone.now():
+            return "Scheduled"
+        return "Live"
+
+    @admin.display(description="Lead image")
+    def lead_thumbnail(self, article):
+        return thumbnail(article.lead_image)
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(article=obj, user=request.user)
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published = 0
+        for article in queryset.select_related("lead_image"):
+            try:
+                services.article_publish(article=article)
+                published += 1
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], level="error")
+        if published:
+            self.message_user(request, f"Published {published} article(s).")
+
+    @admin.action(description="Move selected articles back to draft", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        for article in queryset:
+            services.article_unpublish(article=article)
+        self.message_user(request, f"Moved {queryset.count()} article(s) back to draft.")

@@ -1,0 +1,357 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+from articles.html import BODY_EDITOR_EXTENSIONS, sanitize_body
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
+    """Return a slug for text that no other row of model uses yet."""
+    base = slugify(text, allow_unicode=True)[: max_length - 10].strip("-") or "item"
+    candidate, suffix = base, 2
+    others = model._default_manager.exclude(pk=exclude_pk)
+    while others.filter(slug=candidate).exists():
+        candidate, suffix = f"{base}-{suffix}", suffix + 1
+    return candidate
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site navigation: lower numbers come first."
+    )
+    comments_premoderated = models.BooleanField(
+        "hold comments for approval",
+        default=False,
+        help_text="Reader comments on this section's articles wait for a moderator.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline: a staff writer, a guest, an agency or "Staff Reporter"."""
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait shown on the author page.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes under this byline, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    # The storage adds a suffix on collision, so an upload never overwrites another.
+    stem, _, extension = filename.rpartition(".")
+    safe_stem = slugify(stem)[:80] or "image"
+    safe_extension = slugify(extension)[:5] or "jpg"
+    return f"images/{timezone.now():%Y/%m}/{safe_stem}.{safe_extension}"
+
+
+class Image(models.Model):
+    """A photo or graphic in the media library, always shown with its credit."""
+
+    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Who made or supplied it, e.g. "Express News screengrab" or "AFP".',
+    )
+    photographer = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    is_decorative = models.BooleanField(
+        default=False, help_text="Purely decorative images need no alt text."
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    file_size = models.PositiveBigIntegerField(editable=False, default=0)
+    focal_x = models.PositiveSmallIntegerField(
+        default=50, help_text="Horizontal focal point in percent (0 = left edge)."
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        default=50, help_text="Vertical focal point in percent (0 = top edge)."
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_images",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["-uploaded_at"], name="image_uploaded_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__lte=100) & Q(focal_y__lte=100),
+                name="image_focal_point_in_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.alt_text or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file_size:
+            self.file_size = self.file.size
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.is_decorative and not self.alt_text.strip():
+            raise ValidationError(
+                {
+                    "alt_text": "Describe the image for readers who cannot see it, "
+                    "or mark it as decorative."
+                }
+            )
+
+    @property
+    def missing_for_publication(self) -> list[str]:
+        """Name what a lead image still lacks before its article can go out."""
+        missing = []
+        if not self.credit.strip():
+            missing.append("a credit")
+        if not self.alt_text.strip() and not self.is_decorative:
+            missing.append("alt text")
+        return missing
+
+
+# Typo fixes in the first minutes after publishing are not news; later edits say "Updated".
+UPDATE_GRACE_PERIOD = timedelta(minutes=10)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may read: published and with a publish time now or past."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_listing(self):
+        """Everything a teaser shows, fetched in a fixed number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def latest_per_section(self, per_section: int):
+        """The newest per_section articles of each section, in one query."""
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section)
+
+    def front_page(self, per_section: int):
+        """Return the lead story and the other stories grouped by section, none twice."""
+        stories = list(self.for_listing().latest_per_section(per_section))
+        if not stories:
+            return None, []
+        lead = max(stories, key=lambda article: (article.published_at, article.pk))
+        by_section = {}
+        for article in sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True):
+            if article.pk != lead.pk:
+                by_section.setdefault(article.section, []).append(article)
+        ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
+        return lead, ordered
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=250)
+    slug = models.SlugField(
+        max_length=250,
+        allow_unicode=True,
+        help_text="The readable part of the address. Old addresses keep working if it changes.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline that sell the story."
+    )
+    body = ProseEditorField(
+        config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_body, blank=True
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_articles"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now. A future time schedules the article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close the comments under this article."
+    )
+    comments_premoderated = models.BooleanField(
+        "hold comments for approval",
+        default=False,
+        help_text="Reader comments wait for a moderator before they appear.",
+    )
+    comment_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Reader comments visible to the public; kept exact by the comments app.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.headline, allow_unicode=True)[:250] or "article"
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        # Sanitised here as well as in the form, so no code path stores unsafe HTML.
+        self.body = sanitize_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.lead_image_id:
+            missing = self.lead_image.missing_for_publication
+            if missing:
+                raise ValidationError(
+                    {
+                        "lead_image": "The lead image needs "
+                        + " and ".join(missing)
+                        + " before the article can be published."
+                    }
+                )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_updated_after_publishing(self) -> bool:
+        return self.is_published and self.updated_at > self.published_at + UPDATE_GRACE_PERIOD
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='Shown before the name, e.g. "Reported by", "Translated by".',
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")
+        ]
+
+    def __str__(self):
+        return f"{self.role} {self.author}".strip()
+
+
+class Correction(models.Model):
+    """A published correction, shown at the foot of the article for the record."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(help_text="What was wrong and what is right now.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at"]
+
+    def __str__(self):
+        return f"Correction to {self.article}"

@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views.generic import ListView
+
+from articles.cache import cache_public_page
+from articles.models import Article, Author, Section
+
+
+def readable_articles(request):
+    """Published articles for readers; staff who edit articles may also preview the rest."""
+    if request.user.is_authenticated and request.user.has_perm("articles.change_article"):
+        return Article.objects.all()
+    return Article.objects.published()
+
+
+@cache_public_page
+def front_page(request):
+    lead, sections = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
+    return render(request, "articles/front_page.html", {"lead": lead, "sections": sections})
+
+
+@cache_public_page
+def article_detail(request, pk, slug=None):
+    article = get_object_or_404(readable_articles(request).for_listing(), pk=pk)
+    if slug != article.slug:
+        # Headlines get edited; every address an article ever had keeps leading to it.
+        return redirect(article, permanent=True)
+    more_in_section = (
+        Article.objects.published()
+        .filter(section_id=article.section_id)
+        .exclude(pk=article.pk)
+        .only("pk", "slug", "headline", "published_at")[: settings.MORE_IN_SECTION_COUNT]
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "corrections": article.corrections.all(),
+            "more_in_section": more_in_section,
+        },
+    )
+
+
+class PaginatedArticleListView(ListView):
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class SectionDetailView(PaginatedArticleListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return Article.objects.published().filter(section=self.section).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class AuthorDetailView(PaginatedArticleListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
+        return Article.objects.published().filter(bylines__author=self.author).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
