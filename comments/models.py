@@ -53,6 +53,11 @@ class Comment(models.Model):
         max_length=64, blank=True, help_text="A keyed hash of the poster's IP address."
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.PUBLISHED)
+    review_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the comment was held for review (links, a suspect word, first comment...).",
+    )
     is_featured = models.BooleanField(default=False, help_text="An editor's pick, shown first.")
     posted_at = models.DateTimeField(default=timezone.now)
 

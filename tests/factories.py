@@ -49,9 +49,10 @@ class EditorFactory(UserFactory):
                 for model in ("article", "byline", "correction", "image", "author", "section")
                 for action in ("add", "change", "view")
             ]
-            user.user_permissions.set(
-                Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+            permissions = Permission.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
             )
+            user.user_permissions.set(permissions)
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
