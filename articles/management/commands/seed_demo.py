@@ -216,7 +216,7 @@ class Command(BaseCommand):
                 "and opponents say they will keep up the pressure.",
                 body=story_body(rng, subject, place),
                 section=sections[number % len(sections)],
-                lead_image=images[number % len(images)] if number % 4 else None,
+                lead_image=images[number % len(images)] if number % 4 != 3 else None,
                 status=status,
                 published_at=published_at,
             )
