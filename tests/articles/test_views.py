@@ -290,3 +290,39 @@ def test_staff_never_get_a_cached_page(editor_client):
     Article.objects.filter(pk=article.pk).update(headline="Quietly changed")
 
     assert "Quietly changed" in html(editor_client.get("/"))
+
+
+# Feeds and sitemap
+
+
+def test_feed_lists_published_articles_with_their_bylines(client):
+    author = AuthorFactory(name="Daniyal Rauf")
+    ArticleFactory(headline="Talks resume in Geneva", bylines=[author])
+    ArticleFactory(headline="Draft not for feeds", status=Article.Status.DRAFT)
+
+    feed = html(client.get(reverse("articles:feed")))
+
+    assert "Talks resume in Geneva" in feed
+    assert "Daniyal Rauf" in feed
+    assert "Draft not for feeds" not in feed
+
+
+def test_section_feed_only_has_that_section(client):
+    sport = SectionFactory(name="Sport", slug="sport")
+    ArticleFactory(section=sport, headline="Hockey team wins")
+    ArticleFactory(headline="Budget passes")
+
+    feed = html(client.get(reverse("articles:section-feed", kwargs={"slug": "sport"})))
+
+    assert "Hockey team wins" in feed
+    assert "Budget passes" not in feed
+
+
+def test_sitemap_lists_published_articles_only(client):
+    live = ArticleFactory()
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+
+    sitemap = html(client.get("/sitemap.xml"))
+
+    assert live.get_absolute_url() in sitemap
+    assert draft.get_absolute_url() not in sitemap
