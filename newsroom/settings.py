@@ -219,3 +219,28 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 ARTICLES_PER_PAGE = 20
 MORE_IN_SECTION_COUNT = 5
 FRONT_PAGE_STORIES_PER_SECTION = 4
+
+# Comments. Each can be tuned from the environment; the defaults suit a lively news site.
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_NAME_MAX_LENGTH = 100
+# Top-level comments (each with its replies) per page of the thread.
+COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 50)
+# Comments close this many days after publication; 0 keeps them open for good.
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 14)
+# A person needs a few seconds to write anything; a script posts at once.
+COMMENTS_MIN_SECONDS_TO_POST = env_int("COMMENTS_MIN_SECONDS_TO_POST", 3)
+# Per IP (one office or mobile carrier may share an address) and per email, in a window.
+# Generous enough that three replies in five minutes in a lively thread always go through.
+COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env_int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", 300)
+COMMENTS_RATE_LIMIT_PER_IP = env_int("COMMENTS_RATE_LIMIT_PER_IP", 10)
+COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("COMMENTS_RATE_LIMIT_PER_EMAIL", 5)
+# More links than this, or any suspect word, holds a comment for review.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_SUSPECT_WORDS = env_list(
+    "COMMENTS_SUSPECT_WORDS", "viagra,cialis,casino,crypto giveaway,payday loan,escort service"
+)
+# Hold a commenter's comments (by email) until this many have been approved; 0 = off.
+COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 0)
+# Behind a reverse proxy, the request header carrying the reader's address, e.g.
+# HTTP_X_FORWARDED_FOR (its last entry, the one the proxy added, is used). Empty: REMOTE_ADDR.
+COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "")
