@@ -56,7 +56,7 @@ test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 benchmark: install-dev
-	$(PY) benchmarks/run.py
+	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles

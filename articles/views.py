@@ -22,7 +22,7 @@ def front_page(request):
 
 @cache_public_page
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(readable_articles(request).for_listing(), pk=pk)
+    article = get_object_or_404(readable_articles(request).with_bylines(), pk=pk)
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.
         return redirect(article, permanent=True)
