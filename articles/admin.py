@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import services
+from articles.cache import purge_public_pages
 from articles.models import Article, Author, Byline, Correction, Image, Section
 
 
@@ -19,8 +21,24 @@ def thumbnail(image: Image | None, size: int = 80):
     )
 
 
+class PurgesPublicPagesMixin:
+    """Readers see admin edits at once: any save or delete empties the page cache."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(purge_public_pages)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(purge_public_pages)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(purge_public_pages)
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "comments_premoderated"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -28,7 +46,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +55,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_display = ["preview", "caption", "credit", "photographer", "dimensions", "uploaded_at"]
     list_display_links = ["preview", "caption"]
     list_filter = ["photographer"]
@@ -111,7 +129,7 @@ class PublicationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "section",

@@ -189,3 +189,21 @@ def test_people_without_staff_access_cannot_open_the_article_admin():
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_readers_see_a_corrected_section_name_at_once(
+    editor_client, django_capture_on_commit_callbacks
+):
+    section = SectionFactory(name="Pakistn", slug="pakistan")
+    ArticleFactory(section=section)
+    reader = Client()
+    assert "Pakistn" in reader.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {"name": "Pakistan", "slug": "pakistan", "position": "0", "description": ""},
+        )
+
+    assert "Pakistan" in reader.get("/").content.decode()
+    assert "Pakistn" not in reader.get("/").content.decode()
