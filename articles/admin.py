@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.middleware.csp import get_nonce
 from django.utils import timezone
 from django.utils.html import format_html
+from js_asset.media import Media
 
 from articles import services
 from articles.cache import purge_public_pages
@@ -182,6 +184,19 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     @admin.display(description="Lead image")
     def lead_thumbnail(self, article):
         return thumbnail(article.lead_image)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "headline":
+            field.widget.attrs["style"] = "width: 100%; max-width: 48em"
+        elif db_field.name == "standfirst":
+            field.widget.attrs["rows"] = 3
+        return field
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it needs this request's nonce.
+        context["media"] = Media.from_media(context["media"], nonce=get_nonce(request))
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj, user=request.user)

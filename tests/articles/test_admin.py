@@ -207,3 +207,20 @@ def test_readers_see_a_corrected_section_name_at_once(
 
     assert "Pakistan" in reader.get("/").content.decode()
     assert "Pakistn" not in reader.get("/").content.decode()
+
+
+def test_the_body_editor_may_run_in_the_admin_but_public_pages_allow_only_script_files(
+    editor_client,
+):
+    article = ArticleFactory()
+
+    editor_page = editor_client.get(ADD_URL)
+    public_page = Client().get(article.get_absolute_url())
+
+    nonce = editor_page["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script type="importmap" nonce="{nonce}">' in editor_page.content.decode()
+    public_policy = public_page["Content-Security-Policy"]
+    assert "script-src 'self';" in public_policy
+    assert (
+        "nonce" not in public_policy and "unsafe-inline" not in public_policy.split("style-src")[0]
+    )
