@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +9,37 @@ class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments the public may read."""
         return self.filter(status=Comment.Status.PUBLISHED)
+
+    def thread_for(self, article, *, include_hidden=False):
+        """Top-level comments shown under an article: editors' picks first, then oldest first.
+
+        Readers see published ones, plus any unpublished one that published replies still
+        hang from, so the thread keeps reading (the template shows a placeholder in its
+        place). Moderators (include_hidden) see everything.
+        """
+        roots = self.filter(article=article, parent__isnull=True)
+        if not include_hidden:
+            answered = Comment.objects.visible().filter(parent=OuterRef("pk"))
+            roots = roots.filter(Q(status=Comment.Status.PUBLISHED) | Exists(answered))
+        return (
+            roots.annotate(
+                is_pick=ExpressionWrapper(
+                    Q(is_featured=True, status=Comment.Status.PUBLISHED),
+                    output_field=BooleanField(),
+                )
+            )
+            .select_related("user__author_profile")
+            .order_by("-is_pick", "posted_at", "pk")
+        )
+
+    def replies_for(self, roots, *, include_hidden=False):
+        """The replies under the given top-level comments, oldest first, in one query."""
+        replies = self.filter(parent__in=roots)
+        if not include_hidden:
+            replies = replies.visible()
+        return replies.select_related("in_reply_to", "user__author_profile").order_by(
+            "posted_at", "pk"
+        )
 
 
 class Comment(models.Model):
@@ -87,3 +118,17 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def staff_author(self):
+        """The byline of the staff member who posted this, for the Staff badge, or None.
+
+        Only a signed-in staff account sets `user`, so no reader earns the badge by name.
+        """
+        if self.user_id is None:
+            return None
+        return getattr(self.user, "author_profile", None)

@@ -1,14 +1,244 @@
 """State changes of reader comments. Views and admin actions call these."""
 
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from articles.cache import purge_public_pages
 from articles.models import Article
 from comments.models import Comment
+from comments.text import count_links
+
+# How long an identical post counts as the same click, before the first one is stored.
+DOUBLE_SUBMIT_SECONDS = 30
+
+
+class CommentRefused(Exception):
+    """A comment that must not be stored, with what to tell the reader and the HTTP status."""
+
+    def __init__(self, message: str, *, status: int = 403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class DuplicateComment(CommentRefused):
+    """The same comment posted again (a double click): the first one stands."""
+
+    def __init__(self, message: str, *, original: Comment | None):
+        super().__init__(message, status=409)
+        self.original = original
+
+
+@dataclass
+class CommentAttempt:
+    """Everything the posting rules look at, gathered once."""
+
+    article: Article
+    name: str
+    email: str
+    body: str
+    in_reply_to: Comment | None
+    user: object | None
+    ip_hash: str
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.user is not None and self.user.is_staff)
+
+    @property
+    def in_reply_to_id(self) -> int | None:
+        return self.in_reply_to.pk if self.in_reply_to is not None else None
+
+
+# Reading rules the article page shares with posting
+
+
+def comments_close_at(article: Article) -> datetime | None:
+    """When comments close by themselves, or None if they never do."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days <= 0 or article.published_at is None:
+        return None
+    return article.published_at + timedelta(days=days)
+
+
+def comments_are_open(article: Article) -> bool:
+    """Whether readers may post under the article right now (publication aside)."""
+    if not article.comments_open:
+        return False
+    close_at = comments_close_at(article)
+    return close_at is None or timezone.now() < close_at
+
+
+def ip_address_hash(ip_address: str) -> str:
+    """Key the reader's IP address with SECRET_KEY, so the stored value cannot be reversed."""
+    if not ip_address:
+        return ""
+    return salted_hmac("newsroom.comments.ip-address", ip_address, algorithm="sha256").hexdigest()
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+
+
+# Guards: each raises CommentRefused; comment_post runs them in order before storing.
+
+
+def ensure_article_accepts_comments(attempt: CommentAttempt) -> None:
+    if not Article.objects.published().filter(pk=attempt.article.pk).exists():
+        raise CommentRefused("This article is not open for comments.", status=404)
+    if not comments_are_open(attempt.article):
+        raise CommentRefused("Comments are closed on this article.", status=403)
+
+
+def ensure_reply_target_is_visible(attempt: CommentAttempt) -> None:
+    target = attempt.in_reply_to
+    if target is None:
+        return
+    if target.article_id != attempt.article.pk or not target.is_visible:
+        raise CommentRefused(
+            "The comment you are replying to is not available any more.", status=404
+        )
+
+
+def ensure_not_duplicate(attempt: CommentAttempt) -> None:
+    original = (
+        Comment.objects.filter(
+            article=attempt.article,
+            email=attempt.email,
+            in_reply_to=attempt.in_reply_to,
+            body=attempt.body,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if original is not None:
+        raise DuplicateComment("You have already posted this comment.", original=original)
+
+
+def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
+    """Count this post against the reader's IP address and email; refuse past the limit."""
+    window = settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
+    limits = [
+        (f"comments:rate:email:{_digest(attempt.email)}", settings.COMMENTS_RATE_LIMIT_PER_EMAIL)
+    ]
+    if attempt.ip_hash:
+        limits.append((f"comments:rate:ip:{attempt.ip_hash}", settings.COMMENTS_RATE_LIMIT_PER_IP))
+    for key, limit in limits:
+        # add() starts the window only if none is running; incr() is atomic in every backend.
+        cache.add(key, 0, timeout=window)
+        try:
+            posted = cache.incr(key)
+        except ValueError:  # The window ran out between add() and incr().
+            cache.set(key, 1, timeout=window)
+            posted = 1
+        if posted > limit:
+            raise CommentRefused(
+                "You are posting faster than we can read. "
+                "Please wait a few minutes, then post your comment again.",
+                status=429,
+            )
+
+
+def ensure_not_submitted_twice_at_once(attempt: CommentAttempt) -> None:
+    # Two clicks arrive together: neither sees the other's row yet, so a cache lock decides.
+    key = "comments:posting:" + _digest(
+        attempt.article.pk, attempt.email, attempt.in_reply_to_id, attempt.body
+    )
+    if not cache.add(key, 1, timeout=DOUBLE_SUBMIT_SECONDS):
+        raise DuplicateComment("You have already posted this comment.", original=None)
+
+
+# Moderation mode: published at once, or held for review (and why)
+
+
+def hold_reason(attempt: CommentAttempt) -> str:
+    """Why this comment must wait for a moderator, or "" to publish it at once."""
+    if attempt.is_staff:
+        return ""
+    article = attempt.article
+    if article.comments_premoderated:
+        return "Comments on this article are held for approval."
+    if article.section.comments_premoderated:
+        return f"Comments in {article.section.name} are held for approval."
+    links = count_links(attempt.body)
+    if links > settings.COMMENTS_MAX_LINKS:
+        return f"Contains {links} links."
+    lowered = f"{attempt.name}\n{attempt.body}".casefold()
+    for word in settings.COMMENTS_SUSPECT_WORDS:
+        if word.casefold() in lowered:
+            return f'Contains a suspect word: "{word}".'
+    needed = settings.COMMENTS_HOLD_FIRST_N
+    if needed > 0:
+        approved = Comment.objects.visible().filter(email=attempt.email).count()
+        if approved < needed:
+            return f"One of the first {needed} comments from this email address."
+    return ""
+
+
+def comment_post(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    in_reply_to: Comment | None = None,
+    user=None,
+    ip_address: str = "",
+) -> Comment:
+    """Store a reader's comment (or reply), published at once or held for review."""
+    user = user if user is not None and user.is_authenticated and user.is_staff else None
+    staff_author = getattr(user, "author_profile", None) if user is not None else None
+    attempt = CommentAttempt(
+        article=article,
+        # A byline's owner always comments under the byline, so the Staff badge never lies.
+        name=staff_author.name if staff_author is not None else name,
+        email=email.strip().lower(),
+        body=body,
+        in_reply_to=in_reply_to,
+        user=user,
+        ip_hash=ip_address_hash(ip_address),
+    )
+    ensure_article_accepts_comments(attempt)
+    ensure_reply_target_is_visible(attempt)
+    ensure_not_duplicate(attempt)
+    ensure_within_rate_limits(attempt)
+    ensure_not_submitted_twice_at_once(attempt)
+
+    reason = hold_reason(attempt)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            # Replies hang from the thread's top-level comment; in_reply_to keeps the @name.
+            parent=(in_reply_to.parent or in_reply_to) if in_reply_to else None,
+            in_reply_to=in_reply_to,
+            user=user,
+            name=attempt.name,
+            email=attempt.email,
+            body=attempt.body,
+            ip_hash=attempt.ip_hash,
+            status=Comment.Status.PENDING if reason else Comment.Status.PUBLISHED,
+            review_reason=reason,
+        )
+        if comment.is_visible:
+            comment_count_refresh(article_id=article.pk)
+            transaction.on_commit(purge_public_pages)
+    return comment
 
 
 def comment_count_refresh(*, article_id: int) -> None:
     """Recount an article's publicly visible comments, so the stored count never drifts."""
+    # Lock the article first: the UPDATE below then starts after any concurrent change
+    # has committed, and its fresh snapshot counts that change too.
+    list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
     visible = (
         Comment.objects.filter(article_id=OuterRef("pk"))
         .order_by()

@@ -1,0 +1,118 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core import signing
+from django.template.backends.utils import csrf_input
+from django.utils import timezone
+
+from comments.text import control_characters, is_blank, normalize_newlines
+
+RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
+
+
+def rendered_at_token() -> str:
+    """A signed note of when the form was shown, to tell people from instant scripts."""
+    return signing.dumps(timezone.now().timestamp(), salt=RENDERED_AT_SALT)
+
+
+def csrf_input_for(request) -> str:
+    """A CSRF field for signed-in readers only; anonymous pages are cached and shared."""
+    return csrf_input(request) if request.user.is_authenticated else ""
+
+
+class CommentForm(forms.Form):
+    """The reader's comment. Spam checks here are the ones a reader never notices."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        error_messages={"required": "Please give a name to show with your comment."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        help_text="Never shown publicly.",
+        error_messages={
+            "required": "Please give your email address; it is never shown publicly.",
+            "invalid": "That does not look like an email address; please check it.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    body = forms.CharField(
+        label="Comment",
+        # Kept as typed: leading spaces or blank lines may be part of what the reader meant.
+        strip=False,
+        error_messages={"required": "Please write a comment before posting."},
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    in_reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people (and from screen readers), filled in by form robots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rendered_at"].initial = rendered_at_token()
+        self.helper = FormHelper(self)
+        # The template writes the <form> tag, so anonymous pages carry no CSRF token.
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("name"),
+            Field("email"),
+            Field("body"),
+            Div("website", css_class="d-none", aria_hidden="true"),
+            Field("in_reply_to"),
+            Field("rendered_at"),
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if control_characters(name, allow_line_breaks=False):
+            raise forms.ValidationError("A name cannot contain line breaks or control characters.")
+        if is_blank(name):
+            raise forms.ValidationError("Please give a name to show with your comment.")
+        return name
+
+    def clean_body(self):
+        body = normalize_newlines(self.cleaned_data["body"])
+        if control_characters(body, allow_line_breaks=True):
+            raise forms.ValidationError(
+                "Your comment contains invisible control characters; please remove them."
+            )
+        if is_blank(body):
+            raise forms.ValidationError("Please write a comment before posting.")
+        limit = settings.COMMENTS_MAX_LENGTH
+        if len(body) > limit:
+            raise forms.ValidationError(
+                f"Comments are limited to {intcomma(limit)} characters; "
+                f"yours has {intcomma(len(body))}. Please shorten it."
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Your comment could not be posted. Please try again.")
+        try:
+            rendered_at = signing.loads(self.data.get("rendered_at", ""), salt=RENDERED_AT_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "The form was incomplete. Please check your comment and post it again."
+            ) from None
+        # No upper bound: a page served from the cache may have been rendered long ago.
+        if timezone.now().timestamp() - float(rendered_at) < settings.COMMENTS_MIN_SECONDS_TO_POST:
+            raise forms.ValidationError(
+                "That was quick! Please read your comment over once more, then post it."
+            )
+        return cleaned
+
+    def restart_clock(self) -> None:
+        """Show the form again with a new render time, so the reader can simply post again."""
+        self.data = self.data.copy()
+        self.data["rendered_at"] = rendered_at_token()
