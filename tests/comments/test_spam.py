@@ -1,0 +1,221 @@
+"""Spam defences a reader never notices, and the limits a lively thread never reaches."""
+
+from datetime import timedelta
+
+import pytest
+
+from comments.models import Comment
+from comments.services import CommentAttempt, ensure_not_submitted_twice_at_once
+from tests.comments.helpers import NOW, add_comment, html, post_comment, rendered_token
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def an_hour_after_publication(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def test_form_robot_filling_the_hidden_field_is_refused_and_nothing_is_stored(client):
+    article = ArticleFactory()
+
+    response = post_comment(client, article, website="http://cheap-pills.example")
+
+    assert response.status_code == 200
+    assert "Your comment could not be posted." in html(response)
+    assert not Comment.objects.exists()
+
+
+def test_the_hidden_field_is_hidden_from_people_and_screen_readers(client):
+    page = html(client.get(ArticleFactory().get_absolute_url()))
+
+    honeypot = page.split('name="website"')[0].rsplit("<div", 2)[1]
+    assert 'class="d-none"' in honeypot
+    assert 'aria-hidden="true"' in honeypot
+
+
+def test_a_form_posted_faster_than_a_person_can_type_is_refused_but_kept(client):
+    article = ArticleFactory()
+
+    response = post_comment(
+        client, article, rendered_at=rendered_token(at=NOW - timedelta(seconds=1))
+    )
+
+    assert "That was quick!" in html(response)
+    assert "A thoughtful point about the budget." in html(response)
+    assert not Comment.objects.exists()
+
+
+def test_the_minimum_time_to_post_is_a_setting(client, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+    article = ArticleFactory()
+
+    response = post_comment(client, article, rendered_at=rendered_token(at=NOW))
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("token", ["", "1416503280.0", "forged:token:value"])
+def test_a_form_without_a_genuine_render_time_is_refused(client, token):
+    article = ArticleFactory()
+
+    response = post_comment(client, article, rendered_at=token)
+
+    assert "The form was incomplete." in html(response)
+    assert not Comment.objects.exists()
+
+
+def test_a_page_cached_for_hours_still_posts(client):
+    article = ArticleFactory()
+
+    response = post_comment(
+        client, article, rendered_at=rendered_token(at=NOW - timedelta(hours=6))
+    )
+
+    assert response.status_code == 302
+
+
+def test_reader_answering_three_people_in_five_minutes_is_never_refused(client, time_machine):
+    article = ArticleFactory()
+    people = [add_comment(article=article, name=name) for name in ("Bilal", "Sana", "Omar")]
+
+    for minute, person in enumerate(people):
+        time_machine.move_to(NOW + timedelta(minutes=2 * minute), tick=False)
+        response = post_comment(client, article, in_reply_to=person.pk, body=f"@{person.name}")
+        assert response.status_code == 302
+
+    assert Comment.objects.filter(email="ayesha@example.org").count() == 3
+
+
+def test_one_email_posting_too_often_is_refused_with_its_text_kept(client, settings):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = 5
+    article = ArticleFactory()
+    for n in range(5):
+        assert post_comment(client, article, body=f"Comment {n}").status_code == 302
+
+    response = post_comment(client, article, body="One too many")
+
+    assert response.status_code == 429
+    assert "You are posting faster than we can read." in html(response)
+    assert "One too many" in html(response)
+    assert Comment.objects.count() == 5
+
+
+def test_the_email_limit_applies_whatever_the_ip_address(client, settings):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = 2
+    article = ArticleFactory()
+    for n in range(2):
+        post_comment(client, article, body=f"Comment {n}", ip=f"192.0.2.{n}")
+
+    response = post_comment(client, article, body="From a third address", ip="192.0.2.99")
+
+    assert response.status_code == 429
+
+
+def test_one_ip_address_posting_too_often_is_refused_whatever_the_email(client, settings):
+    settings.COMMENTS_RATE_LIMIT_PER_IP = 3
+    article = ArticleFactory()
+    for n in range(3):
+        post_comment(client, article, email=f"person{n}@example.org", body=f"Comment {n}")
+
+    response = post_comment(client, article, email="another@example.org", body="Fourth")
+
+    assert response.status_code == 429
+    assert Comment.objects.count() == 3
+
+
+def test_readers_may_post_again_once_the_window_has_passed(client, settings, time_machine):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = 2
+    article = ArticleFactory()
+    for n in range(2):
+        post_comment(client, article, body=f"Comment {n}")
+    assert post_comment(client, article, body="Too soon").status_code == 429
+
+    time_machine.move_to(NOW + timedelta(seconds=301), tick=False)
+
+    assert post_comment(client, article, body="After a pause").status_code == 302
+
+
+def test_refused_attempts_do_not_use_up_the_readers_allowance(client, settings):
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = 2
+    article = ArticleFactory()
+    closed = ArticleFactory(comments_open=False)
+    for _ in range(3):
+        post_comment(client, closed)
+
+    assert post_comment(client, article, body="One").status_code == 302
+    assert post_comment(client, article, body="Two").status_code == 302
+
+
+def test_an_exact_duplicate_posted_twice_is_stored_once(client):
+    article = ArticleFactory()
+
+    first = post_comment(client, article, body="Double click")
+    second = post_comment(client, article, body="Double click")
+
+    comment = Comment.objects.get()
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert first["Location"].endswith(f"#comment-{comment.pk}")
+    assert "You have already posted this comment." in html(client.get(second["Location"]))
+
+
+def test_the_same_words_in_answer_to_someone_else_are_not_a_duplicate(client):
+    article = ArticleFactory()
+    bilal, sana = add_comment(article=article), add_comment(article=article)
+
+    post_comment(client, article, in_reply_to=bilal.pk, body="Thank you!")
+    post_comment(client, article, in_reply_to=sana.pk, body="Thank you!")
+
+    assert Comment.objects.filter(body="Thank you!").count() == 2
+
+
+def test_a_duplicate_arriving_before_the_first_is_stored_is_refused(client):
+    article = ArticleFactory()
+    attempt = CommentAttempt(
+        article=article,
+        name="Ayesha",
+        email="ayesha@example.org",
+        body="Double click",
+        in_reply_to=None,
+        user=None,
+        ip_hash="",
+    )
+    ensure_not_submitted_twice_at_once(attempt)
+
+    response = post_comment(client, article, body="Double click")
+
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_with_too_many_links_waits_for_review(client):
+    article = ArticleFactory()
+    body = "See https://a.example, https://b.example and www.c.example"
+
+    response = post_comment(client, article, body=body)
+
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.review_reason == "Contains 3 links."
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_a_comment_with_a_few_links_is_published(client):
+    article = ArticleFactory()
+
+    post_comment(client, article, body="Source: https://a.example and https://b.example")
+
+    assert Comment.objects.get().status == Comment.Status.PUBLISHED
+
+
+def test_a_comment_with_a_suspect_word_waits_for_review(client, settings):
+    settings.COMMENTS_SUSPECT_WORDS = ["casino"]
+    article = ArticleFactory()
+
+    post_comment(client, article, body="Best CASINO bonuses here")
+
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.review_reason == 'Contains a suspect word: "casino".'
