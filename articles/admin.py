@@ -9,15 +9,27 @@ from js_asset.media import Media
 
 from articles import services
 from articles.cache import purge_public_pages
+from articles.forms import ImageForm
 from articles.models import Article, Author, Byline, Correction, Image, Section
+from articles.renditions import Picture
 
 
-def thumbnail(image: Image | None, size: int = 80):
-    if not image or not image.file:
+def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
+    """A small rendition, never the original (which may be a 24-megapixel photo)."""
+    if not image or not image.file or not image.width:
+        return "—"
+    if "renditions" in getattr(image, "_prefetched_objects_cache", {}):
+        picture = image.picture(crop)
+    else:
+        # No query per row: the address of the rendition view, which finds or makes it.
+        picture = Picture.build(image, crop, {})
+    if picture is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;object-fit:cover">',
-        image.file.url,
+        '<img src="{}" alt="" width="{}" style="max-width:{}px;max-height:{}px;'
+        'height:auto;object-fit:cover">',
+        picture.fallback[0].url,
+        size,
         size,
         size,
     )
@@ -56,26 +68,60 @@ class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_select_related = ["user"]
 
 
+class UploadMonthFilter(admin.SimpleListFilter):
+    title = "month uploaded"
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = Image.objects.dates("uploaded_at", "month", order="DESC")
+        return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            year, month = (int(part) for part in self.value().split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(uploaded_at__year=year, uploaded_at__month=month)
+
+
 @admin.register(Image)
 class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
+    form = ImageForm
     list_display = ["preview", "caption", "credit", "photographer", "dimensions", "uploaded_at"]
     list_display_links = ["preview", "caption"]
-    list_filter = ["photographer"]
+    list_filter = ["photographer", UploadMonthFilter]
     search_fields = ["caption", "credit", "alt_text", "photographer__name"]
     date_hierarchy = "uploaded_at"
     autocomplete_fields = ["photographer"]
     list_select_related = ["photographer"]
-    readonly_fields = ["preview", "dimensions", "file_size", "uploaded_at", "uploaded_by"]
+    readonly_fields = [
+        "preview",
+        "crops",
+        "body_address",
+        "dimensions",
+        "file_size",
+        "uploaded_at",
+        "uploaded_by",
+    ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "caption", "credit", "photographer"]}),
         ("Accessibility", {"fields": ["alt_text", "is_decorative"]}),
         (
-            "Cropping and details",
+            "Focal point",
+            {
+                "description": "The part of the photo that every crop keeps, such as a face: "
+                "0 % is the left or top edge, 100 % the right or bottom edge.",
+                "fields": ["focal_x", "focal_y", "crops"],
+            },
+        ),
+        (
+            "Details",
             {
                 "classes": ["collapse"],
                 "fields": [
-                    "focal_x",
-                    "focal_y",
+                    "body_address",
                     "dimensions",
                     "file_size",
                     "uploaded_at",
@@ -85,9 +131,33 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
     @admin.display(description="Image")
     def preview(self, image):
-        return thumbnail(image)
+        return thumbnail(image, crop="full", size=160)
+
+    @admin.display(description="Crops")
+    def crops(self, image):
+        if not image.pk:
+            return "Shown after the photo is saved."
+        return format_html(
+            "{} {}<br><small>Front page card and square portrait, cut around the focal "
+            "point. Save to see a new focal point applied.</small>",
+            thumbnail(image, size=240, crop="card"),
+            thumbnail(image, size=120, crop="square"),
+        )
+
+    @admin.display(description="Address for article bodies")
+    def body_address(self, image):
+        if not image.pk:
+            return "—"
+        return format_html(
+            "<code>{}</code><br><small>Paste this as the image address when inserting a "
+            "figure in an article; the caption and credit come with it.</small>",
+            image.body_reference,
+        )
 
     @admin.display(description="Size")
     def dimensions(self, image):

@@ -2,14 +2,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
+from articles import renditions
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitize_body
+from articles.imaging import normalise_upload
 
 
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
@@ -80,7 +84,8 @@ class Author(models.Model):
 
 def image_upload_to(instance, filename):
     # The storage adds a suffix on collision, so an upload never overwrites another.
-    stem, _, extension = filename.rpartition(".")
+    # Only the last path component is used: "../../settings.py" cannot climb out.
+    stem, _, extension = filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
     safe_stem = slugify(stem)[:80] or "image"
     safe_extension = slugify(extension)[:5] or "jpg"
     return f"images/{timezone.now():%Y/%m}/{safe_stem}.{safe_extension}"
@@ -144,9 +149,35 @@ class Image(models.Model):
         return self.caption or self.alt_text or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file_size:
+        if self.file and not self.file._committed:
+            # Also here, not only in the forms, so no code path stores an unchecked upload.
+            if not getattr(self.file.file, "is_normalised", False):
+                self.file = normalise_upload(self.file.file)
+            self.file_size = self.file.size
+        elif self.file and not self.file_size:
             self.file_size = self.file.size
         super().save(*args, **kwargs)
+        loaded_key = getattr(self, "_loaded_rendition_key", None)
+        if self.file and self.rendition_key != loaded_key:
+            from articles.tasks import generate_renditions
+
+            image_id = self.pk
+            transaction.on_commit(lambda: generate_renditions.enqueue(image_id=image_id))
+            replaced = getattr(self, "_loaded_file_name", None)
+            if replaced and str(replaced) != self.file.name:
+                storage = self.file.storage
+                transaction.on_commit(lambda: storage.delete(str(replaced)))
+        self._loaded_file_name = self.file.name
+        self._loaded_rendition_key = self.rendition_key
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        image = super().from_db(db, field_names, values, **kwargs)
+        # Remember what the renditions were made from, to notice a new file or focal point.
+        if {"file", "focal_x", "focal_y"} <= set(field_names):
+            image._loaded_file_name = image.__dict__.get("file")
+            image._loaded_rendition_key = image.rendition_key
+        return image
 
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():
@@ -166,6 +197,90 @@ class Image(models.Model):
         if not self.alt_text.strip() and not self.is_decorative:
             missing.append("alt text")
         return missing
+
+    @property
+    def rendition_key(self) -> str:
+        return renditions.source_key(self.file.name or "", self.focal_x, self.focal_y)
+
+    def picture(self, crop: str = "full") -> "renditions.Picture | None":
+        """The sources a <picture> of this image offers, from renditions made or to come.
+
+        Reads `renditions.all()`, so listing pages prefetch it; a rendition not made yet
+        is offered through the view that makes it on first request.
+        """
+        if not self.file or not self.width or not self.height:
+            return None
+        made = {r.spec: r for r in self.renditions.all() if r.source_key == self.rendition_key}
+        return renditions.Picture.build(self, crop, made)
+
+    @property
+    def body_reference(self) -> str:
+        """The address an editor gives a body figure to place this image in an article."""
+        specs = renditions.planned_specs(self.width, self.height, ["full"])
+        jpegs = [spec for spec in specs if spec.format == "jpeg" and spec.width <= 960]
+        spec = (jpegs or specs)[-1]
+        return reverse("articles:image-rendition", kwargs={"pk": self.pk, "spec": spec.name})
+
+
+class Rendition(models.Model):
+    """A resized, cropped, re-encoded copy of an Image: what public pages actually serve."""
+
+    class Crop(models.TextChoices):
+        FULL = "full", "Whole photo"
+        CARD = "card", "16:9 card"
+        SQUARE = "square", "Square"
+
+    class Format(models.TextChoices):
+        AVIF = "avif", "AVIF"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(
+        max_length=40, help_text='Crop, width and format, e.g. "card-640.avif".'
+    )
+    source_key = models.CharField(
+        max_length=12, help_text="Which file and focal point of the image this was made from."
+    )
+    crop = models.CharField(max_length=10, choices=Crop)
+    format = models.CharField(max_length=10, choices=Format)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(upload_to="renditions/", max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["image_id", "crop", "format", "width"]
+        constraints = [
+            # The same rendition is never made twice, even by two requests at once.
+            models.UniqueConstraint(
+                fields=["image", "source_key", "spec"], name="rendition_made_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(crop__in=["full", "card", "square"]), name="rendition_crop_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["avif", "jpeg"]), name="rendition_format_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image} ({self.spec})"
+
+
+@receiver(post_delete, sender=Rendition)
+def _delete_rendition_file(sender, instance, **kwargs):
+    # Only once the deletion is committed: a rolled-back delete keeps a working file.
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Image)
+def _delete_image_file(sender, instance, **kwargs):
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # Typo fixes in the first minutes after publishing are not news; later edits say "Updated".
@@ -207,7 +322,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def front_page(self, per_section: int):
         """Return the lead story and the other stories grouped by section, none twice."""
-        stories = list(self.for_listing().latest_per_section(per_section))
+        # Every card shows its lead image: their renditions come in one more query.
+        stories = list(
+            self.for_listing()
+            .latest_per_section(per_section)
+            .prefetch_related("lead_image__renditions")
+        )
         if not stories:
             return None, []
         lead = max(stories, key=lambda article: (article.published_at, article.pk))

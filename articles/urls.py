@@ -13,4 +13,5 @@ urlpatterns = [
     path("author/<str:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
     path("article/<int:pk>/<str:slug>/", views.article_detail, name="article-detail"),
+    path("image/<int:pk>/<str:spec>", views.image_rendition, name="image-rendition"),
 ]

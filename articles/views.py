@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from articles.cache import cache_public_page
 from articles.models import Article, Author, Section
+from articles.renditions import ensure_renditions
 
 
 def readable_articles(request):
@@ -72,3 +75,17 @@ class AuthorDetailView(PaginatedArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+@require_safe
+def image_rendition(request, pk, spec):
+    """Send a reader to a rendition, making it first if the background task has not yet."""
+    rendition = ensure_renditions(pk, names=[spec]).get(spec)
+    if rendition is None:
+        # Only the planned set of each image can be asked for, so no one can make the
+        # server encode arbitrary sizes.
+        raise Http404("No such rendition.")
+    response = redirect(rendition.file.url)
+    # The target's name changes with the file or the focal point, so a short cache is safe.
+    response["Cache-Control"] = "public, max-age=300"
+    return response

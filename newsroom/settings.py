@@ -216,6 +216,11 @@ LOGGING = {
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 
+# Images. Uploads beyond these limits are refused before Pillow decodes them, so a
+# decompression bomb or a huge scan cannot exhaust a worker's memory.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 25 * 1024 * 1024)
+
 # Articles
 ARTICLES_PER_PAGE = 20
 MORE_IN_SECTION_COUNT = 5

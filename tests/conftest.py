@@ -16,6 +16,12 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_immediately(settings):
+    """Background tasks (image renditions) run in-process, so tests stay deterministic."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def editor(db):
     from tests.factories import EditorFactory

@@ -1,0 +1,36 @@
+from django import template
+from django.db.models import prefetch_related_objects
+
+from articles.html import render_body_figures
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/includes/picture.html")
+def picture(image, crop="full", sizes="100vw", lazy=True, css_class="img-fluid"):
+    """A <picture> of renditions: AVIF with a JPEG fallback, sized so nothing jumps."""
+    return {
+        "image": image,
+        "picture": image.picture(crop) if image else None,
+        "sizes": sizes,
+        "lazy": lazy,
+        "css_class": css_class,
+    }
+
+
+@register.simple_tag
+def photographer_photos(author, limit=12):
+    """The newest photos credited to author, with their renditions and the author's portrait's.
+
+    Two queries whatever the number of photos; the portrait rides along in the second.
+    """
+    photos = list(author.photos.all()[:limit])
+    images = [*photos, author.photo] if author.photo_id else photos
+    prefetch_related_objects(images, "renditions")
+    return photos
+
+
+@register.simple_tag
+def article_body(article):
+    """The sanitised body with each library figure drawn with renditions and credit."""
+    return render_body_figures(article.body)
