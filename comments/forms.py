@@ -2,7 +2,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core import signing
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
@@ -33,6 +32,7 @@ class CommentForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email",
+        max_length=254,
         help_text="Never shown publicly.",
         error_messages={
             "required": "Please give your email address; it is never shown publicly.",
@@ -90,8 +90,8 @@ class CommentForm(forms.Form):
         limit = settings.COMMENTS_MAX_LENGTH
         if len(body) > limit:
             raise forms.ValidationError(
-                f"Comments are limited to {intcomma(limit)} characters; "
-                f"yours has {intcomma(len(body))}. Please shorten it."
+                f"Comments are limited to {limit:,} characters; "
+                f"yours has {len(body):,}. Please shorten it."
             )
         return body
 

@@ -1,0 +1,87 @@
+"""The stored comment count always equals the number of comments the public can see."""
+
+import pytest
+from django.test import Client
+
+from articles.models import Article
+from comments.models import Comment
+from comments.services import comment_count_refresh
+from tests.comments.helpers import NOW, add_comment, html, post_comment
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def an_hour_after_publication(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def stored_and_real_counts(article) -> tuple[int, int]:
+    stored = Article.objects.values_list("comment_count", flat=True).get(pk=article.pk)
+    return stored, Comment.objects.visible().filter(article=article).count()
+
+
+def change_status(comment, status) -> None:
+    """What moderation does to visibility: a status change followed by a recount."""
+    Comment.objects.filter(pk=comment.pk).update(status=status)
+    comment_count_refresh(article_id=comment.article_id)
+
+
+def test_counts_match_the_real_number_after_posts_hides_unhides_and_deletions(client, settings):
+    settings.COMMENTS_SUSPECT_WORDS = ["casino"]
+    article, other = ArticleFactory(), ArticleFactory()
+    post_comment(client, other, body="On another article")
+
+    post_comment(client, article, body="One")
+    post_comment(client, article, body="Two", email="two@example.org")
+    post_comment(client, article, body="Held: casino", email="three@example.org")
+    assert stored_and_real_counts(article) == (2, 2)
+
+    one, two = Comment.objects.get(body="One"), Comment.objects.get(body="Two")
+    post_comment(client, article, body="A reply", in_reply_to=one.pk, email="four@example.org")
+    assert stored_and_real_counts(article) == (3, 3)
+
+    change_status(two, Comment.Status.HIDDEN)
+    assert stored_and_real_counts(article) == (2, 2)
+    change_status(two, Comment.Status.PUBLISHED)
+    assert stored_and_real_counts(article) == (3, 3)
+    change_status(Comment.objects.get(body="Held: casino"), Comment.Status.PUBLISHED)
+    assert stored_and_real_counts(article) == (4, 4)
+
+    Comment.objects.get(body="A reply").delete()
+    assert stored_and_real_counts(article) == (3, 3)
+    Comment.objects.filter(pk=two.pk).delete()
+    assert stored_and_real_counts(article) == (2, 2)
+    assert stored_and_real_counts(other) == (1, 1)
+
+
+def test_deleting_a_hidden_comment_leaves_the_count_alone(client):
+    article = ArticleFactory()
+    add_comment(article=article)
+    hidden = add_comment(article=article, status=Comment.Status.HIDDEN)
+
+    hidden.delete()
+
+    assert stored_and_real_counts(article) == (1, 1)
+
+
+def test_held_comments_do_not_count_until_published(client):
+    article = ArticleFactory(comments_premoderated=True)
+
+    post_comment(client, article)
+
+    assert stored_and_real_counts(article) == (0, 0)
+
+
+def test_posting_makes_the_cached_listing_show_the_new_count_to_other_readers(
+    client, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    other_reader = Client()
+    other_reader.get("/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article)
+
+    assert "Reader Comments (1)" in html(other_reader.get("/"))
