@@ -5,6 +5,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class ModerationReason(models.TextChoices):
+    """Why a moderator hid a comment or banned a commenter."""
+
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    HATE_SPEECH = "hate_speech", "Hate speech"
+    INCITEMENT = "incitement", "Incitement to violence"
+    PERSONAL_INFORMATION = "personal_information", "Personal information"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    OTHER = "other", "Other"
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments the public may read."""
@@ -91,6 +103,18 @@ class Comment(models.Model):
     )
     is_featured = models.BooleanField(default=False, help_text="An editor's pick, shown first.")
     posted_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The moderator who hid the comment.",
+    )
+    hidden_reason = models.CharField(
+        max_length=30, blank=True, choices=ModerationReason, help_text="Why it was hidden."
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -107,7 +131,12 @@ class Comment(models.Model):
                 condition=Q(status__in=["pending", "published", "hidden"]),
                 name="comment_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_reason="") | Q(hidden_reason__in=ModerationReason.values),
+                name="comment_hidden_reason_valid",
+            ),
         ]
+        permissions = [("moderate_comment", "Can moderate reader comments")]
 
     def __str__(self):
         return f"{self.name} on {self.article}"
@@ -132,3 +161,220 @@ class Comment(models.Model):
         if self.user_id is None:
             return None
         return getattr(self.user, "author_profile", None)
+
+
+class ModerationActionKind(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    HIDE = "hide", "Hide"
+    UNHIDE = "unhide", "Unhide"
+    FEATURE = "feature", "Feature"
+    UNFEATURE = "unfeature", "Unfeature"
+    HELD_BY_REPORTS = "held_by_reports", "Held after reader reports"
+    BAN = "ban", "Ban"
+    LIFT_BAN = "lift_ban", "Lift ban"
+    ERASE = "erase", "Erase personal data"
+
+
+class ModerationAction(models.Model):
+    """One moderation step, kept for the record even after the commenter's data is erased."""
+
+    Kind = ModerationActionKind
+
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    ban = models.ForeignKey(
+        "Ban", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+        help_text="Empty when readers' reports held the comment automatically.",
+    )
+    action = models.CharField(max_length=20, choices=Kind)
+    reason = models.CharField(max_length=30, blank=True, choices=ModerationReason)
+    note = models.TextField(blank=True)
+    status_before = models.CharField(max_length=20, blank=True, choices=Comment.Status)
+    status_after = models.CharField(max_length=20, blank=True, choices=Comment.Status)
+    acted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["comment", "-acted_at"], name="modaction_comment_idx"),
+            models.Index(fields=["action", "-acted_at"], name="modaction_action_idx"),
+            models.Index(fields=["moderator", "-acted_at"], name="modaction_moderator_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ModerationActionKind.values), name="modaction_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason="") | Q(reason__in=ModerationReason.values),
+                name="modaction_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_before="") | Q(status_before__in=Comment.Status.values),
+                name="modaction_status_before_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_after="") | Q(status_after__in=Comment.Status.values),
+                name="modaction_status_after_valid",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.moderator or "reader reports"
+        return f"{self.get_action_display()} by {who} at {self.acted_at:%Y-%m-%d %H:%M}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has dealt with yet."""
+        return self.filter(resolved_at__isnull=True)
+
+
+class Report(models.Model):
+    """A reader's flag on a comment. One per reader per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        VIOLENCE = "violence", "Threat of violence"
+        OTHER = "other", "Other"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    reporter_hash = models.CharField(
+        max_length=64, help_text="A keyed hash of the reader's IP address (and account)."
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            models.Index(fields=["comment", "resolved_at"], name="report_open_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"], name="report_one_per_reader"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["spam", "abuse", "off_topic", "violence", "other"]),
+                name="report_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, *, at=None):
+        """Bans in force now (or at the given moment): not lifted and not expired."""
+        at = at or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+        )
+
+    def matching(self, *, email: str = "", ip_hash: str = ""):
+        """Bans on this email address or this IP address hash."""
+        match = Q(pk__in=[])
+        if email:
+            match |= Q(email=email.strip().lower())
+        if ip_hash:
+            match |= Q(ip_hash=ip_hash)
+        return self.filter(match)
+
+
+class Ban(models.Model):
+    """Block an email address or an IP address (by its hash) from commenting."""
+
+    email = models.EmailField(blank=True, help_text="Stored in lower case.")
+    ip_hash = models.CharField(
+        "IP address hash",
+        max_length=64,
+        blank=True,
+        help_text="The keyed hash of an IP address, as stored on its comments.",
+    )
+    reason = models.CharField(max_length=30, choices=ModerationReason)
+    note = models.TextField(blank=True, help_text="Seen by staff only.")
+    banned_at = models.DateTimeField(default=timezone.now)
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to ban until lifted."
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.ForeignKey(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The comment that led to the ban, if any.",
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-banned_at", "-pk"]
+        indexes = [
+            models.Index(fields=["email"], name="ban_email_idx"),
+            models.Index(fields=["ip_hash"], name="ban_ip_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(ip_hash=""), name="ban_has_email_or_ip"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ModerationReason.values), name="ban_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        target = self.email or f"IP {self.ip_hash[:12]}…"
+        return f"Ban on {target}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.lifted_at is None and (self.expires_at is None or self.expires_at > now)

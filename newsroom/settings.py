@@ -250,3 +250,9 @@ COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 0)
 # Behind a reverse proxy, the request header carrying the reader's address, e.g.
 # HTTP_X_FORWARDED_FOR (its last entry, the one the proxy added, is used). Empty: REMOTE_ADDR.
 COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "")
+# Moderation. Open reader reports that take a comment off the page until a moderator decides
+# (0 = never); threats of violence need fewer. Comments posted within the recent window
+# show in the moderation queue's "Recent" list.
+COMMENTS_REPORTS_TO_HIDE = env_int("COMMENTS_REPORTS_TO_HIDE", 3)
+COMMENTS_VIOLENCE_REPORTS_TO_HIDE = env_int("COMMENTS_VIOLENCE_REPORTS_TO_HIDE", 2)
+COMMENTS_QUEUE_RECENT_HOURS = env_int("COMMENTS_QUEUE_RECENT_HOURS", 24)
