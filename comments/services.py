@@ -207,7 +207,11 @@ def comment_post(
         user=user,
         ip_hash=ip_address_hash(ip_address),
     )
+    # Imported here: the moderation module builds on this one.
+    from comments.moderation import ensure_not_banned
+
     ensure_article_accepts_comments(attempt)
+    ensure_not_banned(attempt)
     ensure_reply_target_is_visible(attempt)
     ensure_not_duplicate(attempt)
     ensure_within_rate_limits(attempt)
@@ -238,7 +242,6 @@ def comment_count_refresh(*, article_id: int) -> None:
     """Recount an article's publicly visible comments, so the stored count never drifts."""
     # Lock the article first: the UPDATE below then starts after any concurrent change
     # has committed, and its fresh snapshot counts that change too.
-    list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
     visible = (
         Comment.objects.filter(article_id=OuterRef("pk"))
         .order_by()
@@ -246,4 +249,6 @@ def comment_count_refresh(*, article_id: int) -> None:
         .annotate(total=Count("pk", filter=Q(status=Comment.Status.PUBLISHED)))
         .values("total")
     )
-    Article.objects.filter(pk=article_id).update(comment_count=Coalesce(Subquery(visible), 0))
+    with transaction.atomic():
+        list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
+        Article.objects.filter(pk=article_id).update(comment_count=Coalesce(Subquery(visible), 0))
