@@ -17,9 +17,6 @@ from articles.models import Article
 from comments.models import Comment
 from comments.text import count_links
 
-# How long an identical post counts as the same click, before the first one is stored.
-DOUBLE_SUBMIT_SECONDS = 30
-
 
 class CommentRefused(Exception):
     """A comment that must not be stored, with what to tell the reader and the HTTP status."""
@@ -53,10 +50,6 @@ class CommentAttempt:
     @property
     def is_staff(self) -> bool:
         return bool(self.user is not None and self.user.is_staff)
-
-    @property
-    def in_reply_to_id(self) -> int | None:
-        return self.in_reply_to.pk if self.in_reply_to is not None else None
 
 
 # Reading rules the article page shares with posting
@@ -148,15 +141,6 @@ def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
             )
 
 
-def ensure_not_submitted_twice_at_once(attempt: CommentAttempt) -> None:
-    # Two clicks arrive together: neither sees the other's row yet, so a cache lock decides.
-    key = "comments:posting:" + _digest(
-        attempt.article.pk, attempt.email, attempt.in_reply_to_id, attempt.body
-    )
-    if not cache.add(key, 1, timeout=DOUBLE_SUBMIT_SECONDS):
-        raise DuplicateComment("You have already posted this comment.", original=None)
-
-
 # Moderation mode: published at once, or held for review (and why)
 
 
@@ -210,20 +194,24 @@ def comment_post(
     # Imported here: the moderation module builds on this one.
     from comments.moderation import ensure_not_banned
 
-    ensure_article_accepts_comments(attempt)
-    ensure_not_banned(attempt)
-    ensure_reply_target_is_visible(attempt)
-    ensure_not_duplicate(attempt)
-    ensure_within_rate_limits(attempt)
-    ensure_not_submitted_twice_at_once(attempt)
-
-    reason = hold_reason(attempt)
     with transaction.atomic():
+        # Lock order as in moderation: the comments answered, then the article. Identical
+        # double clicks and a moderator hiding the comment answered are then seen in order.
+        attempt.in_reply_to = _lock_reply_target(in_reply_to)
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
+        ensure_article_accepts_comments(attempt)
+        ensure_not_banned(attempt)
+        ensure_reply_target_is_visible(attempt)
+        ensure_not_duplicate(attempt)
+        ensure_within_rate_limits(attempt)
+
+        reason = hold_reason(attempt)
+        target = attempt.in_reply_to
         comment = Comment.objects.create(
             article=article,
             # Replies hang from the thread's top-level comment; in_reply_to keeps the @name.
-            parent=(in_reply_to.parent or in_reply_to) if in_reply_to else None,
-            in_reply_to=in_reply_to,
+            parent_id=(target.parent_id or target.pk) if target else None,
+            in_reply_to=target,
             user=user,
             name=attempt.name,
             email=attempt.email,
@@ -236,6 +224,20 @@ def comment_post(
             comment_count_refresh(article_id=article.pk)
             transaction.on_commit(purge_public_pages)
     return comment
+
+
+def _lock_reply_target(in_reply_to: Comment | None) -> Comment | None:
+    """Read the comment answered (and its thread's root) again, locked, in primary-key order."""
+    if in_reply_to is None:
+        return None
+    wanted = sorted({in_reply_to.pk, in_reply_to.parent_id} - {None})
+    locked = Comment.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
+    fresh = {comment.pk: comment for comment in locked}.get(in_reply_to.pk)
+    if fresh is None:
+        raise CommentRefused(
+            "The comment you are replying to is not available any more.", status=404
+        )
+    return fresh
 
 
 def comment_count_refresh(*, article_id: int) -> None:

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from comments.models import Comment
-from comments.services import CommentAttempt, ensure_not_submitted_twice_at_once
 from tests.comments.helpers import NOW, add_comment, html, post_comment, rendered_token
 from tests.factories import ArticleFactory
 
@@ -169,25 +168,6 @@ def test_the_same_words_in_answer_to_someone_else_are_not_a_duplicate(client):
     post_comment(client, article, in_reply_to=sana.pk, body="Thank you!")
 
     assert Comment.objects.filter(body="Thank you!").count() == 2
-
-
-def test_a_duplicate_arriving_before_the_first_is_stored_is_refused(client):
-    article = ArticleFactory()
-    attempt = CommentAttempt(
-        article=article,
-        name="Ayesha",
-        email="ayesha@example.org",
-        body="Double click",
-        in_reply_to=None,
-        user=None,
-        ip_hash="",
-    )
-    ensure_not_submitted_twice_at_once(attempt)
-
-    response = post_comment(client, article, body="Double click")
-
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
-    assert not Comment.objects.exists()
 
 
 def test_a_comment_with_too_many_links_waits_for_review(client):
