@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 
 from articles.models import Article
-from comments.models import Comment
-from comments.services import comment_count_refresh
+from comments.models import Comment, ModerationReason
+from comments.moderation import comment_approve, comment_hide, comment_unhide
 from tests.comments.helpers import NOW, add_comment, html, post_comment
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,6 @@ def an_hour_after_publication(time_machine):
 def stored_and_real_counts(article) -> tuple[int, int]:
     stored = Article.objects.values_list("comment_count", flat=True).get(pk=article.pk)
     return stored, Comment.objects.visible().filter(article=article).count()
-
-
-def change_status(comment, status) -> None:
-    """What moderation does to visibility: a status change followed by a recount."""
-    Comment.objects.filter(pk=comment.pk).update(status=status)
-    comment_count_refresh(article_id=comment.article_id)
 
 
 def test_counts_match_the_real_number_after_posts_hides_unhides_and_deletions(client, settings):
@@ -42,12 +36,14 @@ def test_counts_match_the_real_number_after_posts_hides_unhides_and_deletions(cl
     post_comment(client, article, body="A reply", in_reply_to=one.pk, email="four@example.org")
     assert stored_and_real_counts(article) == (3, 3)
 
-    change_status(two, Comment.Status.HIDDEN)
+    moderator = EditorFactory()
+    comment_hide(comment=two, moderator=moderator, reason=ModerationReason.ABUSE)
     assert stored_and_real_counts(article) == (2, 2)
-    change_status(two, Comment.Status.PUBLISHED)
+    comment_unhide(comment=two, moderator=moderator)
     assert stored_and_real_counts(article) == (3, 3)
-    change_status(Comment.objects.get(body="Held: casino"), Comment.Status.PUBLISHED)
+    comment_approve(comment=Comment.objects.get(body="Held: casino"), moderator=moderator)
     assert stored_and_real_counts(article) == (4, 4)
+    assert "Reader Comments (4)" in html(client.get(article.get_absolute_url()))
 
     Comment.objects.get(body="A reply").delete()
     assert stored_and_real_counts(article) == (3, 3)
