@@ -16,7 +16,7 @@ from articles.renditions import Picture
 
 def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
     """A small rendition, never the original (which may be a 24-megapixel photo)."""
-    if not image or not image.file or not image.width:
+    if not image or not image.pk or not image.file or not image.width:
         return "—"
     if "renditions" in getattr(image, "_prefetched_objects_cache", {}):
         picture = image.picture(crop)

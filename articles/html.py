@@ -90,8 +90,9 @@ def sanitize_body(html: str) -> str:
 
 # Sanitised HTML is serialised by nh3 with double-quoted attributes, so these patterns
 # only ever see its regular output, never raw editor input.
-FIGURE = re.compile(r"<figure>(?P<inside>.*?)</figure>", re.DOTALL)
 IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+# A whole figure, or a picture on its own: one pass, so nothing drawn is drawn again.
+FIGURE_OR_IMG = re.compile(rf"<figure>(?P<inside>.*?)</figure>|{IMG.pattern}", re.DOTALL)
 SRC = re.compile(r'\ssrc="([^"]*)"')
 FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
 
@@ -119,8 +120,11 @@ def render_body_figures(body: str) -> SafeString:
             "articles/includes/body_figure.html", {"image": image, "caption": caption}
         )
 
-    def replace_figure(match: re.Match) -> str:
+    def replace(match: re.Match) -> str:
         inside = match["inside"]
+        if inside is None:  # a picture outside any figure
+            image = images.get(_image_id(match[0]))
+            return figure(image, image.caption) if image else ""
         img = IMG.search(inside)
         image = images.get(_image_id(img[0])) if img else None
         if image is None:
@@ -129,10 +133,4 @@ def render_body_figures(body: str) -> SafeString:
         caption = unescape(strip_tags(written[1])).strip() if written else ""
         return figure(image, caption or image.caption)
 
-    def replace_img(match: re.Match) -> str:
-        image = images.get(_image_id(match[0]))
-        return figure(image, image.caption) if image else ""
-
-    html = FIGURE.sub(replace_figure, body)
-    html = IMG.sub(replace_img, html)
-    return mark_safe(html)  # noqa: S308 - sanitised on save; additions are escaped templates
+    return mark_safe(FIGURE_OR_IMG.sub(replace, body))  # noqa: S308 - sanitised on save; additions are escaped templates

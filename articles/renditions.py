@@ -86,7 +86,8 @@ def planned_sizes(width: int, height: int, crop: Crop) -> list[tuple[int, int]]:
     """Rendition sizes for a crop of a width × height photo: never upscaled."""
     if not width or not height:
         return []
-    _, _, box_w, box_h = crop_box(width, height, crop.ratio, 50, 50)
+    left, top, right, bottom = crop_box(width, height, crop.ratio, 50, 50)
+    box_w, box_h = right - left, bottom - top
     widths = [w for w in crop.widths if w <= box_w] or [box_w]
     return [(w, max(1, round(w * box_h / box_w))) for w in widths]
 

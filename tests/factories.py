@@ -1,12 +1,15 @@
 """Test data builders. Times are explicit so no test depends on the clock's reading."""
 
 import io
+import struct
+import zlib
 from datetime import UTC, datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags
 from PIL import Image as PillowImage
 
 from articles.models import Article, Author, Byline, Image, Section
@@ -111,3 +114,84 @@ class CommentFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda c: f"{c.name.lower().replace(' ', '.')}@example.org")
     body = "I found this report useful."
     posted_at = PAST
+
+
+# Image files for the library's upload and rendition tests, all built here with Pillow.
+
+
+def photo_bytes(size=(64, 48), fmt="JPEG", **save_options) -> bytes:
+    """A photo-like picture: left half red, right half blue, so crops can be told apart."""
+    width, height = size
+    picture = PillowImage.new("RGB", size, (200, 30, 30))
+    picture.paste((30, 30, 200), (width // 2, 0, width, height))
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+def noisy_jpeg_bytes(size=(320, 240)) -> bytes:
+    """A JPEG with real entropy-coded data, long enough to cut short convincingly."""
+    buffer = io.BytesIO()
+    PillowImage.effect_noise(size, 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def jpeg_with_gps_bytes(size=(60, 40)) -> bytes:
+    """A camera-style JPEG: GPS coordinates, a camera serial and "rotate 90°" orientation."""
+    exif = PillowImage.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.BodySerialNumber] = "SN-4471-SECRET"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (24.0, 51.0, 36.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (67.0, 0.0, 36.0)
+    return photo_bytes(size, exif=exif.tobytes())
+
+
+def png_bomb_bytes(width: int, height: int) -> bytes:
+    """A valid 1-bit PNG of width × height white pixels: tiny on disk, huge in memory."""
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+MODERATOR_PERMISSIONS = [
+    "moderate_comment",
+    "view_comment",
+    "change_comment",
+    "view_ban",
+    "add_ban",
+    "change_ban",
+    "view_report",
+    "view_moderationaction",
+]
+
+
+class ModeratorFactory(UserFactory):
+    """A staff member in the Moderators group that the comments migrations create."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def moderators_group(user, create, extracted, **kwargs):
+        if not create:
+            return
+        group, created = Group.objects.get_or_create(name="Moderators")
+        if created:
+            # Only after a transactional test flushed the migration's group away.
+            group.permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS
+                )
+            )
+        user.groups.add(group)

@@ -1,0 +1,302 @@
+"""The image library's upload safety: what an editor uploading bad files gets.
+
+Every file here is built by the test with Pillow (or by hand, byte for byte).
+"""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, ImageFile
+from PIL import Image as PillowImage
+
+from articles.models import Image, Rendition
+from tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    jpeg_with_gps_bytes,
+    noisy_jpeg_bytes,
+    photo_bytes,
+    png_bomb_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_image_add")
+
+
+def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def image_form(file, **overrides) -> dict:
+    data = {
+        "file": file,
+        "caption": "Flood water reaches the old city",
+        "credit": "Newsroom photo",
+        "photographer": "",
+        "alt_text": "A street under knee-deep brown water",
+        "focal_x": "50",
+        "focal_y": "50",
+    }
+    data.update(overrides)
+    return data
+
+
+def stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def form_errors(response) -> str:
+    assert response.status_code == 200, "the form should be shown again with errors"
+    return " ".join(str(error) for error in response.context["adminform"].form.errors.values())
+
+
+def assert_refused(editor_client, settings, data: bytes, name: str, expected: str):
+    response = editor_client.post(ADD_URL, image_form(upload(data, name)))
+
+    assert expected in form_errors(response)
+    assert Image.objects.count() == 0
+    assert stored_files(settings) == []
+
+
+# The happy path
+
+
+def test_editor_uploads_a_photo_with_credit_and_photographer(editor_client, editor, settings):
+    photographer = AuthorFactory(name="Hira Baloch")
+
+    response = editor_client.post(
+        ADD_URL,
+        image_form(
+            upload(photo_bytes((400, 300)), "Quetta Floods.JPG"), photographer=photographer.pk
+        ),
+    )
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (400, 300)
+    assert image.photographer == photographer
+    assert image.uploaded_by == editor
+    assert image.file_size == image.file.size > 0
+    assert image.file.name.startswith("images/") and image.file.name.endswith("/quetta-floods.jpg")
+    assert list(photographer.photos.all()) == [image]
+
+
+def test_image_without_alt_text_is_refused_unless_marked_decorative(editor_client, settings):
+    refused = editor_client.post(ADD_URL, image_form(upload(photo_bytes()), alt_text=""))
+
+    assert "Describe the image for readers who cannot see it" in form_errors(refused)
+    assert stored_files(settings) == []
+
+    accepted = editor_client.post(
+        ADD_URL, image_form(upload(photo_bytes()), alt_text="", is_decorative="on")
+    )
+    assert accepted.status_code == 302
+    assert Image.objects.get().is_decorative
+
+
+# Not an image at all
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"Minutes of the editorial meeting, Tuesday.\n", "notes.jpg", "not a picture"),
+        (
+            b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+            "page.jpg",
+            "contains a script",
+        ),
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "scan.jpg", "a PDF"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+            b'<rect width="10" height="10"/></svg>',
+            "logo.svg",
+            "an SVG drawing",
+        ),
+        (b"", "empty.jpg", "The submitted file is empty."),
+    ],
+    ids=["text", "html", "pdf", "svg", "empty"],
+)
+def test_editor_uploading_a_file_that_is_not_a_photo_sees_why_and_nothing_is_stored(
+    editor_client, settings, data, name, expected
+):
+    assert_refused(editor_client, settings, data, name, expected)
+
+
+def test_editor_uploading_a_pdf_renamed_jpg_sees_an_error_and_nothing_is_stored(
+    editor_client, settings
+):
+    pdf = b"%PDF-1.4\n" + b"1 0 obj\n<< /Type /Page >>\nendobj\n" * 20 + b"%%EOF\n"
+
+    assert_refused(editor_client, settings, pdf, "holiday.jpg", "contains a PDF document")
+
+
+def test_a_real_jpeg_carrying_a_hidden_web_page_is_refused(editor_client, settings):
+    polyglot = photo_bytes((80, 60)) + b"<html><script>fetch('/admin/')</script></html>"
+    assert PillowImage.open(io.BytesIO(polyglot)).format == "JPEG"  # a browser-valid JPEG
+
+    assert_refused(editor_client, settings, polyglot, "photo.jpg", "contains a script")
+
+
+def test_a_real_jpeg_with_a_pdf_in_its_comment_is_refused(editor_client, settings):
+    polyglot = photo_bytes((80, 60), comment=b"%PDF-1.4 1 0 obj << >> endobj")
+
+    assert_refused(editor_client, settings, polyglot, "photo.jpg", "contains a PDF document")
+
+
+# Damaged pictures
+
+
+def test_a_truncated_jpeg_is_refused_as_damaged(editor_client, settings):
+    whole = noisy_jpeg_bytes()
+    cut_short = whole[: len(whole) // 2]
+    assert not ImageFile.LOAD_TRUNCATED_IMAGES
+
+    assert_refused(
+        editor_client, settings, cut_short, "cut.jpg", "The JPEG file is damaged or incomplete"
+    )
+
+
+def test_a_png_with_corrupted_pixel_data_is_refused_as_damaged(editor_client, settings):
+    png = bytearray(photo_bytes((64, 48), "PNG"))
+    idat = png.index(b"IDAT")
+    png[idat + 10] ^= 0xFF  # one flipped byte: the chunk's checksum no longer matches
+
+    assert_refused(
+        editor_client, settings, bytes(png), "chart.png", "The PNG file is damaged or incomplete"
+    )
+
+
+# Too big
+
+
+def test_a_png_decompression_bomb_is_refused_before_it_is_decoded(
+    editor_client, settings, monkeypatch
+):
+    bomb = png_bomb_bytes(10_000, 10_000)  # 100 megapixels in about 25 kB
+    assert len(bomb) < 100_000
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+
+    def spying_load(picture):
+        decoded.append(picture.size)
+        return original_load(picture)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spying_load)
+
+    assert_refused(
+        editor_client,
+        settings,
+        bomb,
+        "bomb.png",
+        "The picture is 10000 × 10000 pixels (100 megapixels); the limit is 40 megapixels.",
+    )
+    assert decoded == []
+
+
+def test_a_bomb_beyond_pillows_own_limit_gets_the_same_clear_error(editor_client, settings):
+    bomb = png_bomb_bytes(20_000, 20_000)  # 400 megapixels: Pillow refuses to even open it
+
+    assert_refused(editor_client, settings, bomb, "bomb.png", "a decompression bomb")
+
+
+def test_pixel_and_byte_limits_come_from_settings(editor_client, settings):
+    settings.IMAGE_MAX_PIXELS = 1_000
+    assert_refused(
+        editor_client, settings, photo_bytes((50, 50)), "a.jpg", "the limit is 0.0 megapixels"
+    )
+
+    settings.IMAGE_MAX_PIXELS = 40_000_000
+    settings.IMAGE_MAX_BYTES = 10_000
+    big = noisy_jpeg_bytes((200, 200))
+    assert len(big) > 10_000
+    assert_refused(editor_client, settings, big, "big.jpg", "the limit is 9.8")
+
+
+# What is stored
+
+
+def test_gps_and_camera_details_never_reach_storage_and_the_photo_is_upright(
+    editor_client, settings
+):
+    original = jpeg_with_gps_bytes((60, 40))
+    assert PillowImage.open(io.BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+    response = editor_client.post(ADD_URL, image_form(upload(original, "IMG_2041.jpg")))
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (40, 60)  # turned as the camera said
+    for path in stored_files(settings):
+        data = path.read_bytes()
+        assert b"SN-4471-SECRET" not in data
+        stored = PillowImage.open(io.BytesIO(data))
+        assert not stored.getexif(), f"{path.name} still carries EXIF"
+        assert "exif" not in stored.info and "xmp" not in stored.info
+    upright = PillowImage.open(image.file.path).convert("RGB")
+    red, _, blue = upright.getpixel((20, 5))
+    assert red > 150 and blue < 100  # the left (red) half of the sensor is now on top
+
+
+def test_the_stored_extension_follows_the_real_format_not_the_name(editor_client):
+    response = editor_client.post(
+        ADD_URL, image_form(upload(photo_bytes((30, 20), "PNG"), "chart.jpg"))
+    )
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.file.name.endswith("/chart.png")
+    assert PillowImage.open(image.file.path).format == "PNG"
+
+
+def test_uploads_with_the_same_name_never_overwrite_each_other(editor_client):
+    first_bytes = photo_bytes((40, 30))
+    editor_client.post(ADD_URL, image_form(upload(first_bytes, "photo.jpg")))
+    first = Image.objects.get()
+    stored_before = first.file.read()
+    first.file.close()
+
+    editor_client.post(ADD_URL, image_form(upload(photo_bytes((90, 60)), "photo.jpg")))
+
+    second = Image.objects.exclude(pk=first.pk).get()
+    assert second.file.name != first.file.name
+    first.refresh_from_db()
+    with first.file.open("rb") as still_there:
+        assert still_there.read() == stored_before
+
+
+def test_a_file_name_cannot_climb_out_of_the_image_folder():
+    image = Image(caption="x", credit="y", alt_text="z")
+    image.file = ContentFile(photo_bytes(), name="../../../newsroom/settings.py.jpg")
+    image.save()
+
+    assert image.file.name.startswith("images/")
+    assert ".." not in image.file.name and "/newsroom/" not in image.file.name
+
+
+def test_code_paths_outside_the_admin_are_checked_too():
+    image = Image(caption="x", credit="y", alt_text="z")
+    image.file = ContentFile(b"%PDF-1.4 not a photo", name="sneaky.jpg")
+
+    with pytest.raises(Exception, match="contains a PDF document"):
+        image.save()
+    assert not Image.objects.exists()
+    assert not Rendition.objects.exists()
+
+
+def test_editing_captions_keeps_the_stored_file(editor_client):
+    image = ImageFactory()
+    name = image.file.name
+    change_url = reverse("admin:articles_image_change", args=[image.pk])
+
+    response = editor_client.post(change_url, image_form("", caption="A new caption"))
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.caption == "A new caption"
+    assert image.file.name == name
