@@ -5,7 +5,15 @@ from datetime import timedelta
 import pytest
 
 from comments.models import Comment
-from tests.comments.helpers import NOW, add_comment, html, post_comment, rendered_token
+from tests.comments.helpers import (
+    NOW,
+    add_comment,
+    comment_data,
+    html,
+    post_comment,
+    post_url,
+    rendered_token,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +207,22 @@ def test_a_comment_with_a_suspect_word_waits_for_review(client, settings):
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert comment.review_reason == 'Contains a suspect word: "casino".'
+
+
+def test_behind_a_proxy_each_reader_is_limited_by_their_own_address(client, settings):
+    settings.COMMENTS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.COMMENTS_RATE_LIMIT_PER_IP = 1
+    article = ArticleFactory()
+
+    def post_via_proxy(email, forwarded_for):
+        return client.post(
+            post_url(article),
+            comment_data(email=email, body=f"From {email}"),
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    assert post_via_proxy("one@example.org", "198.51.100.1").status_code == 302
+    assert post_via_proxy("two@example.org", "198.51.100.2").status_code == 302
+    # Only the entry the proxy added counts; a reader cannot dodge the limit by adding one.
+    assert post_via_proxy("three@example.org", "203.0.113.9, 198.51.100.2").status_code == 429
