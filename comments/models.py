@@ -1,6 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +61,26 @@ class CommentQuerySet(models.QuerySet):
         return replies.select_related("in_reply_to", "user__author_profile").order_by(
             "posted_at", "pk"
         )
+
+    def with_review_counts(self):
+        """Annotate what a moderator weighs: open reports, threats, the commenter's others."""
+        open_reports = Report.objects.open().filter(comment=OuterRef("pk"))
+        others = (
+            Comment.objects.filter(email=OuterRef("email"))
+            .exclude(pk=OuterRef("pk"))
+            .exclude(email="")
+        )
+        return self.annotate(
+            open_reports=_count_of(open_reports, "comment"),
+            violence_reports=_count_of(open_reports.filter(reason="violence"), "comment"),
+            other_comments=_count_of(others, "email"),
+        )
+
+
+def _count_of(queryset, group_by: str):
+    """A correlated COUNT(*) subquery, 0 when nothing matches."""
+    counted = queryset.order_by().values(group_by).annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class Comment(models.Model):

@@ -178,6 +178,34 @@ def comment_feature(
     return locked
 
 
+def comments_moderate_many(
+    *, comments, action: str, moderator, reason: str = "", note: str = ""
+) -> str:
+    """Apply one moderation action to many comments and say what happened (queue and admin)."""
+    if action == "approve":
+        targets = list(comments.exclude(status=Status.PUBLISHED).order_by("pk"))
+        for comment in targets:
+            comment_approve(comment=comment, moderator=moderator, note=note)
+        verb = "approved"
+    elif action == "hide":
+        targets = list(comments.exclude(status=Status.HIDDEN).order_by("pk"))
+        for comment in targets:
+            comment_hide(comment=comment, moderator=moderator, reason=reason, note=note)
+        verb = "hidden"
+    elif action == "unhide":
+        targets = list(comments.filter(status=Status.HIDDEN).order_by("pk"))
+        for comment in targets:
+            comment_unhide(comment=comment, moderator=moderator, note=note)
+        verb = "shown again"
+    else:
+        raise ValueError(f"Unknown bulk action {action!r}")
+    skipped = comments.count() - len(targets)
+    message = f"{len(targets)} comment{'s' if len(targets) != 1 else ''} {verb}."
+    if skipped:
+        message += f" {skipped} already in that state, left as they were."
+    return message
+
+
 # Reader reports
 
 

@@ -177,21 +177,25 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
+def moderators_group() -> Group:
+    """The Moderators group. The migration creates it, but a transactional test's flush
+    (kept by --reuse-db) may have removed it since, so make it again the same way."""
+    group, created = Group.objects.get_or_create(name="Moderators")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS
+            )
+        )
+    return group
+
+
 class ModeratorFactory(UserFactory):
-    """A staff member in the Moderators group that the comments migrations create."""
+    """A staff member in the Moderators group."""
 
     is_staff = True
 
     @factory.post_generation
     def moderators_group(user, create, extracted, **kwargs):
-        if not create:
-            return
-        group, created = Group.objects.get_or_create(name="Moderators")
-        if created:
-            # Only after a transactional test flushed the migration's group away.
-            group.permissions.set(
-                Permission.objects.filter(
-                    content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS
-                )
-            )
-        user.groups.add(group)
+        if create:
+            user.groups.add(moderators_group())

@@ -1,0 +1,121 @@
+from django import forms
+
+from articles.models import Section
+from comments.models import Comment, ModerationReason, Report
+
+
+class CompactFieldsMixin:
+    """Small Bootstrap controls for forms laid out in a row above the queue."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class HideForm(forms.Form):
+    reason = forms.ChoiceField(choices=ModerationReason.choices)
+    note = forms.CharField(required=False, max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=500)
+
+
+class FeatureForm(forms.Form):
+    is_featured = forms.BooleanField(required=False)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose why you are reporting this comment."},
+    )
+    note = forms.CharField(
+        label="Anything our moderators should know? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BulkActionForm(CompactFieldsMixin, forms.Form):
+    ACTIONS = [("approve", "Approve"), ("hide", "Hide"), ("unhide", "Unhide")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.ChoiceField(choices=ModerationReason.choices, required=False)
+    note = forms.CharField(required=False, max_length=500)
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.all(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Tick the comments to act on first."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hide" and not cleaned.get("reason"):
+            self.add_error("reason", "Choose why these comments are hidden.")
+        return cleaned
+
+
+class QueueFilterForm(CompactFieldsMixin, forms.Form):
+    SHOW = [
+        ("needs-review", "Needs a look"),
+        ("reported", "Reported"),
+        ("pending", "Held for review"),
+        ("recent", "Recently posted"),
+        ("all", "All comments"),
+    ]
+
+    show = forms.ChoiceField(choices=SHOW, required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Comment.Status.choices], required=False
+    )
+    article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label="Any section",
+    )
+    posted_from = forms.DateField(
+        required=False, label="Posted on or after", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(required=False, widget=forms.HiddenInput)
+
+
+class BanForm(forms.Form):
+    ban_email = forms.BooleanField(label="Ban this email address", required=False, initial=True)
+    ban_ip = forms.BooleanField(label="Ban this IP address", required=False)
+    reason = forms.ChoiceField(choices=ModerationReason.choices)
+    note = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expires_in_days = forms.IntegerField(
+        label="Ends after (days)",
+        required=False,
+        min_value=1,
+        help_text="Leave empty to ban until lifted.",
+    )
+    hide_comments = forms.BooleanField(
+        label="Also hide all of this commenter's earlier comments", required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("ban_email") and not cleaned.get("ban_ip"):
+            raise forms.ValidationError("Ban the email address, the IP address, or both.")
+        return cleaned
+
+
+class PrivacyForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    confirm = forms.BooleanField(
+        label="I understand erasing cannot be undone",
+        required=False,
+    )

@@ -1,0 +1,329 @@
+"""Moderation endpoints: thin views that check the permission, call a service, and answer."""
+
+import json
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from comments import moderation
+from comments.models import Comment
+from comments.moderation_forms import (
+    BanForm,
+    BulkActionForm,
+    FeatureForm,
+    HideForm,
+    NoteForm,
+    PrivacyForm,
+    QueueFilterForm,
+    ReportForm,
+)
+from comments.services import comments_are_open
+from comments.views import client_ip, thread_url
+
+MODERATE = "comments.moderate_comment"
+QUEUE_PAGE_SIZE = 50
+
+
+def moderator_required(view):
+    """Signed-out visitors are sent to log in; signed-in ones without the permission get 403."""
+    return login_required(permission_required(MODERATE, raise_exception=True)(view))
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _comment_for_page(pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("article", "in_reply_to", "user__author_profile"), pk=pk
+    )
+
+
+def _answer(request, comment: Comment, message: str):
+    """JSON with the re-rendered comment for the page's script; otherwise back to the thread."""
+    if wants_json(request):
+        comment = _comment_for_page(comment.pk)
+        html = render_to_string(
+            "comments/includes/comment.html",
+            {
+                "comment": comment,
+                "can_moderate": True,
+                "can_reply": comment.article.is_published and comments_are_open(comment.article),
+            },
+            request=request,
+        )
+        return JsonResponse(
+            {
+                "anchor": comment.anchor,
+                "status": comment.status,
+                "is_featured": comment.is_featured,
+                "message": message,
+                "html": html,
+            }
+        )
+    messages.success(request, message)
+    return redirect(thread_url(comment))
+
+
+def _invalid(request, form):
+    errors = "; ".join(error for errors in form.errors.values() for error in errors)
+    if wants_json(request):
+        return JsonResponse({"message": errors}, status=400)
+    return HttpResponseBadRequest(errors)
+
+
+def moderation_post(view):
+    @wraps(view)
+    @require_POST
+    @moderator_required
+    def wrapper(request, pk):
+        return view(request, _comment_for_page(pk))
+
+    return wrapper
+
+
+@moderation_post
+def comment_hide(request, comment):
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form)
+    comment = moderation.comment_hide(
+        comment=comment,
+        moderator=request.user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    return _answer(request, comment, "Comment hidden. Readers no longer see it.")
+
+
+@moderation_post
+def comment_unhide(request, comment):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form)
+    comment = moderation.comment_unhide(
+        comment=comment, moderator=request.user, note=form.cleaned_data["note"]
+    )
+    return _answer(request, comment, "Comment shown to readers again.")
+
+
+@moderation_post
+def comment_approve(request, comment):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form)
+    comment = moderation.comment_approve(
+        comment=comment, moderator=request.user, note=form.cleaned_data["note"]
+    )
+    return _answer(request, comment, "Comment approved and published.")
+
+
+@moderation_post
+def comment_feature(request, comment):
+    form = FeatureForm(request.POST)
+    form.is_valid()
+    is_featured = form.cleaned_data.get("is_featured", False)
+    comment = moderation.comment_feature(
+        comment=comment, moderator=request.user, is_featured=is_featured
+    )
+    message = "Comment marked as an editor's pick." if is_featured else "Editor's pick removed."
+    return _answer(request, comment, message)
+
+
+# Readers' reports
+
+
+@require_http_methods(["GET", "POST"])
+def comment_report(request, pk):
+    """A page with a form (and a CSRF token, as it is never cached) to report a comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible().select_related("article"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.comment_report(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                ip_address=client_ip(request),
+                user=request.user,
+            )
+        except moderation.ReportRefused as refusal:
+            messages.info(request, refusal.message)
+        else:
+            messages.success(request, "Thank you for your report. A moderator will look at it.")
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(
+        request,
+        "comments/moderation/report.html",
+        {"comment": comment, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# The moderation queue
+
+
+def queue_comments(filters: dict):
+    comments = Comment.objects.select_related("article__section").with_review_counts()
+    show = filters.get("show") or "needs-review"
+    if show == "needs-review":
+        comments = comments.filter(Q(status=Comment.Status.PENDING) | Q(open_reports__gt=0))
+    elif show == "reported":
+        comments = comments.filter(open_reports__gt=0)
+    elif show == "pending":
+        comments = comments.filter(status=Comment.Status.PENDING)
+    elif show == "recent":
+        since = timezone.now() - timedelta(hours=settings.COMMENTS_QUEUE_RECENT_HOURS)
+        comments = comments.filter(posted_at__gte=since)
+    if filters.get("status"):
+        comments = comments.filter(status=filters["status"])
+    if filters.get("article"):
+        comments = comments.filter(article_id=filters["article"])
+    if filters.get("section"):
+        comments = comments.filter(article__section=filters["section"])
+    if filters.get("posted_from"):
+        start = datetime.combine(filters["posted_from"], time.min, timezone.get_current_timezone())
+        comments = comments.filter(posted_at__gte=start)
+    if filters.get("email"):
+        comments = comments.filter(email=filters["email"].lower())
+    # Threats of violence first, then the most reported, then held comments, newest first.
+    return comments.annotate(
+        is_held=Case(
+            When(status=Comment.Status.PENDING, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("-violence_reports", "-open_reports", "-is_held", "-posted_at", "-pk")
+
+
+@require_http_methods(["GET"])
+@moderator_required
+def moderation_queue(request):
+    filters = QueueFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = Paginator(queue_comments(cleaned), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "comments/moderation/queue.html",
+        {
+            "filters": filters,
+            "show": cleaned.get("show") or "needs-review",
+            "tabs": QueueFilterForm.SHOW,
+            "page": page,
+            "query": query.urlencode(),
+            "bulk_form": BulkActionForm(),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def moderation_bulk(request):
+    form = BulkActionForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("comments:moderation-queue")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(next_url)
+    done = moderation.comments_moderate_many(
+        comments=form.cleaned_data["comments"],
+        action=form.cleaned_data["action"],
+        moderator=request.user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(request, done)
+    return redirect(next_url)
+
+
+# Bans
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def comment_ban(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if not request.user.has_perm("comments.add_ban"):
+        return HttpResponse("You may not ban commenters.", status=403)
+    form = BanForm(request.POST or None, initial={"ban_ip": bool(comment.ip_hash)})
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["expires_in_days"]
+        ban = moderation.ban_create(
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            email=comment.email if form.cleaned_data["ban_email"] else "",
+            ip_hash=comment.ip_hash if form.cleaned_data["ban_ip"] else "",
+            note=form.cleaned_data["note"],
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+            comment=comment,
+            hide_comments=form.cleaned_data["hide_comments"],
+        )
+        hidden = ban.moderation_actions.filter(action=moderation.Kind.HIDE).count()
+        messages.success(request, f"{ban} is in force. {hidden} earlier comment(s) hidden with it.")
+        return redirect("comments:moderation-queue")
+    return render(
+        request,
+        "comments/moderation/ban.html",
+        {"comment": comment, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# Privacy requests
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def moderation_privacy(request):
+    form = PrivacyForm(request.POST or request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"]
+        action = request.POST.get("action")
+        if request.method == "POST" and action == "export":
+            data = moderation.privacy_export(email=email)
+            response = HttpResponse(
+                json.dumps(data, indent=2, ensure_ascii=False),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = 'attachment; filename="comments-export.json"'
+            return response
+        if request.method == "POST" and action == "erase":
+            if not form.cleaned_data["confirm"]:
+                form.add_error("confirm", "Tick the box to confirm the erasure.")
+            else:
+                erased = moderation.privacy_erase(email=email, moderator=request.user)
+                messages.success(
+                    request, f"Erased the name, email and IP address of {erased} comment(s)."
+                )
+                return redirect("comments:moderation-privacy")
+        found = Comment.objects.filter(email=email.lower()).count()
+    return render(
+        request,
+        "comments/moderation/privacy.html",
+        {"form": form, "found": found},
+        status=400 if form.errors else 200,
+    )

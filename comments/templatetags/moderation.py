@@ -1,0 +1,30 @@
+from django import template
+from django.template.backends.utils import csrf_input
+from django.urls import reverse
+
+from comments.models import ModerationReason
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def moderation_csrf_input(context):
+    """A CSRF field for moderators' forms, also inside includes rendered with `only`.
+
+    Such includes drop the context processors' values, but the request stays on the context.
+    Moderators are signed in, so their pages are never cached and the token is their own.
+    """
+    request = getattr(context, "request", None)
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return csrf_input(request)
+
+
+@register.simple_tag
+def moderation_reasons():
+    return ModerationReason.choices
+
+
+@register.simple_tag
+def comment_admin_url(comment):
+    return reverse("admin:comments_comment_change", args=[comment.pk])
