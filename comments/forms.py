@@ -21,6 +21,14 @@ def csrf_input_for(request) -> str:
     return csrf_input(request) if request.user.is_authenticated else ""
 
 
+def staff_initial(user) -> dict:
+    """Prefill a signed-in staff member's name and email."""
+    if not (user.is_authenticated and user.is_staff):
+        return {}
+    author = getattr(user, "author_profile", None)
+    return {"name": author.name if author else user.get_full_name(), "email": user.email}
+
+
 class CommentForm(forms.Form):
     """The reader's comment. Spam checks here are the ones a reader never notices."""
 

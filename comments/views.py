@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from comments import services
-from comments.forms import CommentForm, csrf_input_for
+from comments.forms import CommentForm, csrf_input_for, staff_initial
 from comments.models import Comment
 from comments.services import CommentRefused, DuplicateComment, comments_are_open
 
@@ -20,14 +20,6 @@ def client_ip(request) -> str:
         # The proxy appends the address it saw; earlier entries are the client's to forge.
         return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
-
-
-def staff_initial(user) -> dict:
-    """Prefill a signed-in staff member's name and email."""
-    if not (user.is_authenticated and user.is_staff):
-        return {}
-    author = getattr(user, "author_profile", None)
-    return {"name": author.name if author else user.get_full_name(), "email": user.email}
 
 
 def thread_page_of(comment: Comment) -> int:

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
-from comments.forms import CommentForm, csrf_input_for
+from comments.forms import CommentForm, csrf_input_for, staff_initial
 from comments.models import Comment
 from comments.services import comments_are_open
 from comments.text import render_comment_text
-from comments.views import PAGE_PARAMETER, staff_initial
+from comments.views import PAGE_PARAMETER
 
 register = template.Library()
 
