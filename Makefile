@@ -44,6 +44,9 @@ demo: database
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
+	@# The task worker makes image renditions in the background; it stops with gunicorn.
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 lint: install-dev

@@ -3,9 +3,11 @@ and served to readers through <picture> markup that never names the original."""
 
 import re
 import threading
+from functools import partial
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -451,3 +453,20 @@ def test_the_admin_shows_editors_the_address_for_body_figures(editor_client):
 
     assert image.body_reference in page
     assert image.body_reference.endswith("/full-960.jpeg")
+
+
+def test_demo_photos_get_their_renditions_and_a_second_seed_queues_nothing(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", articles=6, verbosity=0)
+
+    demo = Image.objects.filter(caption__startswith="Demo:")
+    assert demo.exists()
+    for image in demo:
+        assert image.renditions.count() == len(planned_specs(image.width, image.height))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("seed_demo", articles=6, verbosity=0)
+    queued = [c for c in callbacks if isinstance(c, partial)]
+    assert queued == [], "every demo photo already has its renditions"

@@ -6,6 +6,7 @@ All text is invented for Newsroom. Running it again adds nothing that is already
 import io
 import random
 from datetime import timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -18,6 +19,7 @@ from PIL import ImageDraw
 from articles.cache import purge_public_pages
 from articles.html import sanitize_body
 from articles.models import Article, Author, Byline, Image, Section
+from articles.tasks import generate_renditions
 
 SECTIONS = [
     ("Pakistan", "National politics, courts and the provinces."),
@@ -143,7 +145,16 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         sections = self.ensure_sections()
         authors = self.ensure_authors()
+        # Demo photos from before renditions existed (or whose task was lost) get them
+        # now; new photos queue their own when saved.
+        without_renditions = list(
+            Image.objects.filter(caption__startswith="Demo:", renditions__isnull=True)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
         images = self.ensure_images(authors, count=min(24, max(6, articles // 3)))
+        for image_id in without_renditions:
+            transaction.on_commit(partial(generate_renditions.enqueue, image_id=image_id))
         created = self.ensure_articles(rng, sections, authors, images, articles)
         transaction.on_commit(purge_public_pages)
         self.stdout.write(
