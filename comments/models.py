@@ -407,3 +407,29 @@ class Ban(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.lifted_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class CommentReopening(models.Model):
+    """An editor's decision to keep comments open past the automatic closing date."""
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="comment_reopening",
+    )
+    open_until = models.DateTimeField(help_text="Comments stay open until this moment.")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "comments reopening"
+
+    def __str__(self):
+        return f"Comments on {self.article} open until {self.open_until:%Y-%m-%d %H:%M}"
