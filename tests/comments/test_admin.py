@@ -1,0 +1,186 @@
+"""Moderators work on comments in the admin too: filters, bulk actions through the same
+services, the audit log on each comment, bans; only superusers delete."""
+
+import pytest
+from django.urls import reverse
+
+from comments import moderation
+from comments.models import Ban, Comment, ModerationAction
+from tests.comments.helpers import NOW, add_comment, html
+from tests.factories import ArticleFactory, ModeratorFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+Status = Comment.Status
+
+
+@pytest.fixture(autouse=True)
+def an_hour_after_publication(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def moderator():
+    return ModeratorFactory()
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def change_url(comment) -> str:
+    return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+def run_action(client, action, comments, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [c.pk for c in comments], **extra},
+        follow=True,
+    )
+
+
+def test_an_editor_without_moderation_rights_cannot_open_comments_in_the_admin(editor_client):
+    assert editor_client.get(CHANGELIST).status_code == 403
+
+
+def test_moderator_hides_comments_in_bulk_from_the_changelist(
+    moderator_client, moderator, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    first, second = add_comment(article=article), add_comment(article=article)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(
+            moderator_client, "hide_comments", [first, second], reason="abuse", note="Pile-on"
+        )
+
+    assert "2 comments hidden." in html(response)
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.HIDDEN}
+    rows = ModerationAction.objects.values_list("action", "reason", "note", "moderator")
+    assert list(rows) == [("hide", "abuse", "Pile-on", moderator.pk)] * 2
+    article.refresh_from_db()
+    assert article.comment_count == 0
+
+
+def test_hiding_in_the_admin_needs_a_reason(moderator_client):
+    comment = add_comment()
+
+    response = run_action(moderator_client, "hide_comments", [comment])
+
+    assert "Choose a reason before hiding comments." in html(response)
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+
+
+def test_moderator_approves_and_unhides_from_the_changelist(moderator_client):
+    held = add_comment(status=Status.PENDING)
+    hidden = add_comment(status=Status.HIDDEN)
+
+    run_action(moderator_client, "approve_comments", [held])
+    run_action(moderator_client, "unhide_comments", [hidden])
+
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert sorted(ModerationAction.objects.values_list("action", flat=True)) == [
+        "approve",
+        "unhide",
+    ]
+
+
+def test_a_hidden_comment_keeps_its_text_and_history_for_staff(moderator_client, moderator):
+    comment = add_comment(body="The original words")
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="hate_speech", note="Slur")
+
+    page = html(moderator_client.get(change_url(comment)))
+
+    assert "The original words" in page
+    assert "Moderation history" in page
+    assert "Hate speech" in page and "Slur" in page
+
+
+def test_changelist_filters_by_status_reports_section_and_article(moderator_client):
+    sport = SectionFactory(name="Sport", slug="sport")
+    match = ArticleFactory(section=sport)
+    reported = add_comment(article=match, body="Reported one")
+    moderation.comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
+    add_comment(body="Quiet one")
+    add_comment(body="Held one", status=Status.PENDING)
+
+    by_report = html(moderator_client.get(CHANGELIST, {"reported": "yes"}))
+    by_status = html(moderator_client.get(CHANGELIST, {"status__exact": "pending"}))
+    by_section = html(moderator_client.get(CHANGELIST, {"article__section__id__exact": sport.pk}))
+    by_article = html(moderator_client.get(CHANGELIST, {"article__id__exact": match.pk}))
+
+    assert "Reported one" in by_report and "Quiet one" not in by_report
+    assert "Held one" in by_status and "Quiet one" not in by_status
+    assert "Reported one" in by_section and "Quiet one" not in by_section
+    assert "Reported one" in by_article and "Quiet one" not in by_article
+
+
+def test_only_a_superuser_can_delete_a_comment(client, moderator):
+    comment = add_comment()
+    delete_url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    client.force_login(moderator)
+    assert client.get(delete_url).status_code == 403
+    assert "delete_selected" not in html(client.get(CHANGELIST))
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.post(delete_url, {"post": "yes"})
+
+    assert not Comment.objects.exists()
+
+
+def test_the_audit_log_is_read_only_and_filterable(moderator_client, moderator):
+    comment = add_comment()
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="spam")
+    moderation.comment_unhide(comment=comment, moderator=moderator)
+    log_url = reverse("admin:comments_moderationaction_changelist")
+
+    hides = html(moderator_client.get(log_url, {"action__exact": "hide"}))
+
+    assert hides.count('class="field-action"') == 1
+    assert moderator_client.get(reverse("admin:comments_moderationaction_add")).status_code == 403
+    action = ModerationAction.objects.first()
+    change = moderator_client.post(
+        reverse("admin:comments_moderationaction_change", args=[action.pk]), {"note": "edited"}
+    )
+    assert change.status_code == 403
+
+
+def test_moderator_adds_a_ban_in_the_admin_through_the_service(moderator_client, moderator):
+    earlier = add_comment(email="troll@example.org")
+
+    moderator_client.post(
+        reverse("admin:comments_ban_add"),
+        {
+            "email": "Troll@Example.org",
+            "ip_hash": "",
+            "reason": "abuse",
+            "note": "",
+            "expires_at_0": "",
+            "expires_at_1": "",
+            "hide_comments": "on",
+        },
+    )
+
+    ban = Ban.objects.get()
+    assert (ban.email, ban.banned_by) == ("troll@example.org", moderator)
+    assert ModerationAction.objects.filter(action="ban", ban=ban).exists()
+    earlier.refresh_from_db()
+    assert earlier.status == Status.HIDDEN
+
+
+def test_moderator_lifts_a_ban_from_the_changelist(moderator_client, moderator):
+    ban = moderation.ban_create(moderator=moderator, email="troll@example.org", reason="spam")
+
+    moderator_client.post(
+        reverse("admin:comments_ban_changelist"),
+        {"action": "lift_bans", "_selected_action": [ban.pk]},
+    )
+
+    ban.refresh_from_db()
+    assert (ban.lifted_at, ban.lifted_by) == (NOW, moderator)
+    assert not ban.is_active
