@@ -38,7 +38,7 @@ DROPPED_ATTRIBUTES = {"img": {"data-file", "width", "height"}, "figure": {"class
 LIBRARY_SPEC = re.compile(r"(\d+)/[a-z]+-\d+\.[a-z]+")
 
 
-def _rendition_prefix() -> str:
+def rendition_prefix() -> str:
     return reverse("articles:image-rendition", kwargs={"pk": 0, "spec": "full-1.jpeg"})[
         : -len("0/full-1.jpeg")
     ]
@@ -47,7 +47,7 @@ def _rendition_prefix() -> str:
 def library_image_id(src: str) -> int | None:
     """The library image an <img src> in the body names, or None for any other address."""
     path = urlsplit(src).path
-    prefix = _rendition_prefix()
+    prefix = rendition_prefix()
     if not path.startswith(prefix):
         return None
     match = LIBRARY_SPEC.fullmatch(path[len(prefix) :])

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
@@ -83,12 +84,15 @@ class Author(models.Model):
 
 
 def image_upload_to(instance, filename):
-    # The storage adds a suffix on collision, so an upload never overwrites another.
-    # Only the last path component is used: "../../settings.py" cannot climb out.
+    # Only the last path component is used: "../../settings.py" cannot climb out. The
+    # random part keeps a photo for an unpublished story from being found by guessing its
+    # address under MEDIA_URL; the storage still adds a suffix on any collision, so an
+    # upload never overwrites another.
     stem, _, extension = filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
     safe_stem = slugify(stem)[:80] or "image"
     safe_extension = slugify(extension)[:5] or "jpg"
-    return f"images/{timezone.now():%Y/%m}/{safe_stem}.{safe_extension}"
+    token = get_random_string(8, "abcdefghijklmnopqrstuvwxyz0123456789")
+    return f"images/{timezone.now():%Y/%m}/{safe_stem}-{token}.{safe_extension}"
 
 
 class Image(models.Model):
@@ -212,6 +216,18 @@ class Image(models.Model):
             return None
         made = {r.spec: r for r in self.renditions.all() if r.source_key == self.rendition_key}
         return renditions.Picture.build(self, crop, made)
+
+    def is_public(self) -> bool:
+        """Whether readers may see this image: it leads or illustrates a published article,
+        or is an author's portrait. Photos for stories not out yet stay private."""
+        from articles.html import rendition_prefix
+
+        published = Article.objects.published()
+        return (
+            published.filter(lead_image=self).exists()
+            or Author.objects.filter(photo=self).exists()
+            or published.filter(body__contains=f'src="{rendition_prefix()}{self.pk}/').exists()
+        )
 
     @property
     def body_reference(self) -> str:

@@ -5,7 +5,6 @@ width, height and focal point alone, and a rendition can be asked for by name. E
 is made once, stored in the configured storage and recorded as a `Rendition` row.
 """
 
-import hashlib
 import io
 import math
 from collections.abc import Iterable
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.utils.crypto import salted_hmac
 from PIL import Image as PillowImage
 from PIL import ImageOps
 
@@ -101,8 +101,12 @@ def planned_specs(width: int, height: int, crops: Iterable[str] | None = None) -
 
 
 def source_key(file_name: str, focal_x: int, focal_y: int) -> str:
-    """Change whenever the renditions would: a new file or a new focal point."""
-    return hashlib.sha256(f"{file_name}:{focal_x}:{focal_y}".encode()).hexdigest()[:12]
+    """Change whenever the renditions would: a new file or a new focal point.
+
+    Keyed with the site's secret, so rendition addresses cannot be guessed either.
+    """
+    value = f"{file_name}:{focal_x}:{focal_y}"
+    return salted_hmac("articles.rendition", value, algorithm="sha256").hexdigest()[:12]
 
 
 def _flatten(picture: PillowImage.Image, fmt: str) -> PillowImage.Image:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from articles.cache import cache_public_page
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Image, Section
 from articles.renditions import ensure_renditions
 
 
@@ -80,6 +80,10 @@ class AuthorDetailView(PaginatedArticleListView):
 @require_safe
 def image_rendition(request, pk, spec):
     """Send a reader to a rendition, making it first if the background task has not yet."""
+    image = get_object_or_404(Image, pk=pk)
+    if not request.user.has_perm("articles.view_image") and not image.is_public():
+        # Image ids are easy to count through: a scoop's photo must not show before it.
+        raise Http404("No such image.")
     rendition = ensure_renditions(pk, names=[spec]).get(spec)
     if rendition is None:
         # Only the planned set of each image can be asked for, so no one can make the

@@ -2,6 +2,7 @@ from django import template
 from django.db.models import prefetch_related_objects
 
 from articles.html import render_body_figures
+from articles.models import Article
 
 register = template.Library()
 
@@ -20,11 +21,13 @@ def picture(image, crop="full", sizes="100vw", lazy=True, css_class="img-fluid")
 
 @register.simple_tag
 def photographer_photos(author, limit=12):
-    """The newest photos credited to author, with their renditions and the author's portrait's.
+    """The newest published photos credited to author, with renditions (and the portrait's).
 
+    Only lead photos of published articles: an embargoed story's photo stays private.
     Two queries whatever the number of photos; the portrait rides along in the second.
     """
-    photos = list(author.photos.all()[:limit])
+    published = Article.objects.published()
+    photos = list(author.photos.filter(lead_articles__in=published).distinct()[:limit])
     images = [*photos, author.photo] if author.photo_id else photos
     prefetch_related_objects(images, "renditions")
     return photos

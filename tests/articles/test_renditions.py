@@ -15,7 +15,7 @@ from django.urls import reverse
 from PIL import Image as PillowImage
 
 from articles import renditions
-from articles.models import Image, Rendition
+from articles.models import Article, Image, Rendition
 from articles.renditions import ensure_renditions, planned_specs
 from tests.factories import (
     ArticleFactory,
@@ -34,6 +34,13 @@ def library_image(size=(1000, 600), **fields) -> Image:
     image = Image(**fields)
     image.file = ContentFile(photo_bytes(size), name="river.jpg")
     image.save()
+    return image
+
+
+def published_image(size=(1000, 600), **fields) -> Image:
+    """A library image that readers may see: the lead photo of a published article."""
+    image = library_image(size, **fields)
+    ArticleFactory(lead_image=image)
     return image
 
 
@@ -191,7 +198,7 @@ def test_two_readers_asking_for_the_same_missing_rendition_at_once_make_one_file
 ):
     # No background worker: the first readers find the rendition missing.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    image = library_image(size=(1200, 800))
+    image = published_image(size=(1200, 800))
     ready = threading.Barrier(2)
     statuses = []
 
@@ -224,7 +231,7 @@ def test_two_readers_asking_for_the_same_missing_rendition_at_once_make_one_file
 
 
 def test_a_rendition_not_made_yet_is_made_on_first_request_then_found(client, settings):
-    image = library_image(size=(800, 600))
+    image = published_image(size=(800, 600))
     url = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "card-480.avif"})
 
     first = client.get(url)
@@ -241,19 +248,22 @@ def test_a_rendition_not_made_yet_is_made_on_first_request_then_found(client, se
 
 @pytest.mark.parametrize("spec", ["full-333.jpeg", "full-1600.jpeg", "card-320.gif", "x"])
 def test_sizes_outside_the_planned_set_cannot_be_asked_for(client, settings, spec):
-    image = library_image(size=(800, 600))
+    image = published_image(size=(800, 600))
+    planned = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "full-320.jpeg"})
+    assert client.get(planned).status_code == 302
 
     response = client.get(
         reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": spec})
     )
 
     assert response.status_code == 404
-    assert rendition_files(settings) == []
+    assert len(rendition_files(settings)) == 1  # only the planned one asked for first
 
 
 def test_a_deleted_image_has_no_renditions_to_serve(client):
-    image = library_image(size=(400, 300))
+    image = published_image(size=(400, 300))
     url = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "full-320.jpeg"})
+    assert client.get(url).status_code == 302
     image.delete()
 
     assert client.get(url).status_code == 404
@@ -332,13 +342,17 @@ def test_photographer_page_lists_their_photos_with_credits(client, django_assert
     photographer.photo = library_image(size=(300, 300), caption="Sana Mirza")
     photographer.save()
     for number in range(3):
-        library_image(
+        published_image(
             size=(640, 480),
             photographer=photographer,
             caption=f"Stadium lights number {number}",
             credit="Sana Mirza/Newsroom",
         )
-    library_image(size=(640, 480), caption="Someone else's photo")
+    published_image(size=(640, 480), caption="Someone else's photo")
+    embargoed = library_image(
+        size=(640, 480), photographer=photographer, caption="Scoop for tomorrow"
+    )
+    ArticleFactory(lead_image=embargoed, status=Article.Status.DRAFT, published_at=None)
 
     with django_assert_max_num_queries(8):
         page = client.get(photographer.get_absolute_url()).content.decode()
@@ -348,6 +362,7 @@ def test_photographer_page_lists_their_photos_with_credits(client, django_assert
         assert f"Stadium lights number {number}" in page
     assert "Sana Mirza/Newsroom" in page
     assert "Someone else&#x27;s photo" not in page and "Someone else's photo" not in page
+    assert "Scoop for tomorrow" not in page
     assert page.count("<picture>") == 4  # the portrait and three photos
     assert 'width="160" height="160"' in page  # the square portrait
 
@@ -470,3 +485,33 @@ def test_demo_photos_get_their_renditions_and_a_second_seed_queues_nothing(
         call_command("seed_demo", articles=6, verbosity=0)
     queued = [c for c in callbacks if isinstance(c, partial)]
     assert queued == [], "every demo photo already has its renditions"
+
+
+def test_photos_of_stories_not_yet_out_cannot_be_fetched_by_counting_ids(editor_client):
+    scoop = library_image(caption="Minister resigns")
+    ArticleFactory(lead_image=scoop, status=Article.Status.DRAFT, published_at=None)
+    url = reverse("articles:image-rendition", kwargs={"pk": scoop.pk, "spec": "full-320.jpeg"})
+
+    assert Client().get(url).status_code == 404
+    assert editor_client.get(url).status_code == 302  # the editor's preview works
+
+
+@pytest.mark.parametrize("use", ["lead", "body", "portrait"])
+def test_readers_may_fetch_images_that_published_pages_show(client, use):
+    image = library_image()
+    if use == "lead":
+        ArticleFactory(lead_image=image)
+    elif use == "body":
+        ArticleFactory(body=f'<figure><img src="{image.body_reference}"></figure>')
+    else:
+        AuthorFactory(photo=image)
+    url = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "full-320.jpeg"})
+
+    assert client.get(url).status_code == 302
+
+
+def test_stored_names_cannot_be_guessed_from_the_upload_name():
+    first, second = library_image(), library_image()
+
+    assert first.file.name != second.file.name
+    assert re.fullmatch(r"images/\d{4}/\d{2}/river-[a-z0-9]{8}\.jpg", first.file.name)
