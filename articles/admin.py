@@ -98,6 +98,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_select_related = ["photographer"]
     readonly_fields = [
         "preview",
+        "focal_picker",
         "crops",
         "body_address",
         "dimensions",
@@ -113,7 +114,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             {
                 "description": "The part of the photo that every crop keeps, such as a face: "
                 "0 % is the left or top edge, 100 % the right or bottom edge.",
-                "fields": ["focal_x", "focal_y", "crops"],
+                "fields": ["focal_picker", "focal_x", "focal_y", "crops"],
             },
         ),
         (
@@ -134,9 +135,30 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    class Media:
+        js = ["articles/focal_point.js"]
+
     @admin.display(description="Image")
     def preview(self, image):
         return thumbnail(image, crop="full", size=160)
+
+    @admin.display(description="Set by clicking")
+    def focal_picker(self, image):
+        if not image.pk or not image.width:
+            return "Shown after the photo is saved."
+        picture = image.picture("full")
+        return format_html(
+            '<span data-focal-picker style="position:relative;display:inline-block">'
+            '<img src="{}" alt="" width="480" style="max-width:480px;height:auto;'
+            'cursor:crosshair" title="Click the part of the photo every crop must keep">'
+            '<span class="focal-marker" aria-hidden="true" style="position:absolute;'
+            "left:{}%;top:{}%;width:18px;height:18px;margin:-9px 0 0 -9px;"
+            "border:3px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #000;"
+            'pointer-events:none"></span></span>',
+            picture.fallback[min(2, len(picture.fallback) - 1)].url,
+            image.focal_x,
+            image.focal_y,
+        )
 
     @admin.display(description="Crops")
     def crops(self, image):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -124,10 +125,14 @@ class Image(models.Model):
     height = models.PositiveIntegerField(editable=False, default=0)
     file_size = models.PositiveBigIntegerField(editable=False, default=0)
     focal_x = models.PositiveSmallIntegerField(
-        default=50, help_text="Horizontal focal point in percent (0 = left edge)."
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Horizontal focal point in percent (0 = left edge).",
     )
     focal_y = models.PositiveSmallIntegerField(
-        default=50, help_text="Vertical focal point in percent (0 = top edge)."
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Vertical focal point in percent (0 = top edge).",
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     uploaded_by = models.ForeignKey(

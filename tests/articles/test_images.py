@@ -15,6 +15,7 @@ from PIL import Image as PillowImage
 
 from articles.models import Image, Rendition
 from tests.factories import (
+    PAST,
     AuthorFactory,
     ImageFactory,
     jpeg_with_gps_bytes,
@@ -301,3 +302,81 @@ def test_editing_captions_keeps_the_stored_file(editor_client):
     image.refresh_from_db()
     assert image.caption == "A new caption"
     assert image.file.name == name
+
+
+# The other upload path and the library admin
+
+
+def test_adding_a_lead_image_from_the_article_forms_popup_gets_the_same_checks(
+    editor_client, settings
+):
+    popup_url = f"{ADD_URL}?_to_field=id&_popup=1"
+
+    refused = editor_client.post(
+        popup_url, image_form(upload(noisy_jpeg_bytes()[:900], "cut.jpg"), _popup="1")
+    )
+    assert "damaged or incomplete" in form_errors(refused)
+    assert stored_files(settings) == []
+
+    accepted = editor_client.post(
+        popup_url, image_form(upload(jpeg_with_gps_bytes(), "lead.jpg"), _popup="1")
+    )
+    assert accepted.status_code == 200  # the pop-up hands the new image to the article form
+    image = Image.objects.get()
+    assert f"{image.pk}" in accepted.content.decode()
+    assert not PillowImage.open(image.file.path).getexif()
+
+
+def test_editor_finds_images_by_credit_photographer_and_month(editor_client):
+    photographer = AuthorFactory(name="Omar Siddiqui")
+    november = ImageFactory(caption="Book fair", credit="Omar Siddiqui/Newsroom")
+    november.photographer = photographer
+    november.save()
+    older = ImageFactory(caption="Old harbour", credit="Agency photo")
+    Image.objects.filter(pk=older.pk).update(uploaded_at=PAST)
+    changelist = reverse("admin:articles_image_changelist")
+
+    def captions(query: dict) -> set[str]:
+        response = editor_client.get(changelist, query)
+        return {image.caption for image in response.context["cl"].result_list}
+
+    assert captions({"q": "Newsroom"}) == {"Book fair"}
+    assert captions({"q": "Siddiqui"}) == {"Book fair"}
+    assert captions({"photographer__id__exact": photographer.pk}) == {"Book fair"}
+    assert captions({"month": f"{PAST:%Y-%m}"}) == {"Old harbour"}
+    page = editor_client.get(changelist).content.decode()
+    assert f"{PAST:%B %Y}" in page  # the month filter offers the months that have uploads
+    assert older.file.url not in page  # thumbnails are small renditions, not originals
+
+
+def test_editor_sets_the_focal_point_and_the_crops_are_remade(
+    editor_client, django_capture_on_commit_callbacks
+):
+    image = ImageFactory(file=upload(photo_bytes((1200, 400))))
+    change_url = reverse("admin:articles_image_change", args=[image.pk])
+    page = editor_client.get(change_url).content.decode()
+    assert "data-focal-picker" in page and "articles/focal_point.js" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(change_url, image_form("", focal_x="10", focal_y="40"))
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert (image.focal_x, image.focal_y) == (10, 40)
+    card = image.renditions.get(spec="card-320.jpeg")
+    assert card.source_key == image.rendition_key
+    with card.file.open("rb") as stored:
+        red, _, blue = PillowImage.open(stored).convert("RGB").getpixel((160, 90))
+    assert red > 150 > blue  # the crop moved to the left (red) half
+
+
+def test_a_focal_point_beyond_the_edge_is_refused(editor_client):
+    image = ImageFactory()
+
+    response = editor_client.post(
+        reverse("admin:articles_image_change", args=[image.pk]), image_form("", focal_x="150")
+    )
+
+    assert "Ensure this value is less than or equal to 100." in form_errors(response)
+    image.refresh_from_db()
+    assert image.focal_x == 50
