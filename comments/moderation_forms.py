@@ -48,7 +48,7 @@ class BulkActionForm(CompactFieldsMixin, forms.Form):
     ACTIONS = [("approve", "Approve"), ("hide", "Hide"), ("unhide", "Unhide")]
 
     action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.ChoiceField(choices=ModerationReason.choices, required=False)
+    reason = forms.ChoiceField(choices=[("", "—"), *ModerationReason.choices], required=False)
     note = forms.CharField(required=False, max_length=500)
     comments = forms.ModelMultipleChoiceField(
         queryset=Comment.objects.all(),
