@@ -219,7 +219,8 @@ class Image(models.Model):
         """
         if not self.file or not self.width or not self.height:
             return None
-        made = {r.spec: r for r in self.renditions.all() if r.source_key == self.rendition_key}
+        key = self.rendition_key
+        made = {r.spec: r for r in self.renditions.all() if r.source_key == key}
         return renditions.Picture.build(self, crop, made)
 
     def is_public(self) -> bool:
