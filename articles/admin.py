@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.middleware.csp import get_nonce
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from js_asset.media import Media
@@ -134,6 +136,26 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
+
+    def get_urls(self):
+        pick = self.admin_site.admin_view(self.pick_view)
+        return [path("pick/", pick, name="articles_image_pick"), *super().get_urls()]
+
+    def pick_view(self, request):
+        """The article editor's "Browse..." window: choose a library photo for a figure."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()
+        images, _ = self.get_search_results(request, self.get_queryset(request), query)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Choose a photo for the article",
+            "images": images.select_related("photographer")[:60],
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/articles/image/pick.html", context)
 
     class Media:
         js = ["articles/focal_point.js"]

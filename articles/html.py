@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
@@ -15,7 +15,8 @@ from django_prose_editor.config import allowlist_from_extensions, expand_extensi
 # What editors can write: paragraphs, subheadings, emphasis, links, quotes, lists, and
 # figures of library images (the image address is the one shown on the image's admin page).
 BODY_EDITOR_EXTENSIONS = {
-    "Figure": True,
+    # "Browse..." in the figure dialog opens the library; choosing fills in the address.
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
     "Caption": True,
     "Image": True,
     "Bold": True,

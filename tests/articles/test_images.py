@@ -380,3 +380,18 @@ def test_a_focal_point_beyond_the_edge_is_refused(editor_client):
     assert "Ensure this value is less than or equal to 100." in form_errors(response)
     image.refresh_from_db()
     assert image.focal_x == 50
+
+
+def test_the_figure_dialogs_browse_window_lists_and_searches_the_library(editor_client, client):
+    ImageFactory(caption="Lanterns over the bazaar", credit="Hira Baloch/Newsroom")
+    ImageFactory(caption="Cricket at dusk", credit="Agency photo")
+    pick_url = reverse("admin:articles_image_pick")
+
+    everything = editor_client.get(pick_url, {"CKEditorFuncNum": "3"}).content.decode()
+    found = editor_client.get(pick_url, {"q": "Baloch"}).content.decode()
+
+    assert "Lanterns over the bazaar" in everything and "Cricket at dusk" in everything
+    assert 'data-func-num="3"' in everything
+    assert "Lanterns over the bazaar" in found and "Cricket at dusk" not in found
+    client.logout()
+    assert client.get(pick_url).status_code == 302  # readers are sent to the login page

@@ -96,3 +96,45 @@ def test_editor_clicks_the_face_and_the_focal_point_follows(browser, live_server
 
     image = Image.objects.get(pk=image.pk)
     assert (image.focal_x, image.focal_y) == (25, 75)
+
+
+def test_editor_puts_a_library_photo_in_the_body_through_browse(browser, live_server, settings):
+    editor = EditorFactory()
+    client = Client()
+    client.force_login(editor)
+    photo = ImageFactory(
+        file=uploaded_jpeg(size=(800, 600)),
+        caption="Lanterns over the old bazaar",
+        credit="Hira Baloch/Newsroom",
+        alt_text="Paper lanterns strung across a lane",
+    )
+    article = ArticleFactory(body="<p>The festival opened at dusk.</p>")
+    context, page = new_page(browser, live_server, settings)
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.locator(".ProseMirror[contenteditable=true] p").first.click()
+    page.keyboard.press("End")
+    page.locator(".prose-menubar [title='figure']").first.click()
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Browse...").click()
+    picker = popup_info.value
+    picker.get_by_role("button", name="Lanterns over the old bazaar").click()
+    dialog = page.locator("dialog[open]")
+    assert dialog.locator("input[name=altText]").input_value() == photo.alt_text
+    dialog.get_by_role("button", name="Insert").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/articles/article/")
+
+    article.refresh_from_db()
+    assert f'src="{photo.body_reference}"' in article.body
+    reader = Client().get(article.get_absolute_url()).content.decode()
+    assert 'Lanterns over the old bazaar <span class="credit">Hira Baloch/Newsroom</span>' in reader
