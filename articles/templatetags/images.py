@@ -1,5 +1,5 @@
 from django import template
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
 from articles.html import render_body_figures
 from articles.models import Article
@@ -26,8 +26,10 @@ def photographer_photos(author, limit=12):
     Only lead photos of published articles: an embargoed story's photo stays private.
     Two queries whatever the number of photos; the portrait rides along in the second.
     """
-    published = Article.objects.published()
-    photos = list(author.photos.filter(lead_articles__in=published).distinct()[:limit])
+    # EXISTS probes each photo's few articles by index, where a join over every published
+    # article plus DISTINCT would grow with the archive.
+    shown = Article.objects.published().filter(lead_image=OuterRef("pk"))
+    photos = list(author.photos.filter(Exists(shown))[:limit])
     images = [*photos, author.photo] if author.photo_id else photos
     prefetch_related_objects(images, "renditions")
     return photos
