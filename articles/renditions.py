@@ -207,11 +207,9 @@ def ensure_renditions(image_id: int, *, names: Iterable[str] | None = None) -> d
         current = {r.spec: r for r in image.renditions.filter(source_key=key)}
         missing = [spec for name, spec in wanted.items() if name not in current]
 
-        stale = list(image.renditions.exclude(source_key=key))
-        if stale:
-            Rendition.objects.filter(pk__in=[r.pk for r in stale]).delete()
-            stale_files = [r.file.name for r in stale]
-            transaction.on_commit(lambda: _delete_files(stale_files))
+        # Made from an earlier file or focal point: each row's file goes once the
+        # deletion is committed (see the post_delete receiver on Rendition).
+        image.renditions.exclude(source_key=key).delete()
 
         if missing:
             with image.file.open("rb") as original:
