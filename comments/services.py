@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 
 from articles.cache import purge_public_pages
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, CommentReopening
 from comments.text import count_links
 
 
@@ -68,7 +68,10 @@ def comments_are_open(article: Article) -> bool:
     if not article.comments_open:
         return False
     close_at = comments_close_at(article)
-    return close_at is None or timezone.now() < close_at
+    if close_at is None or timezone.now() < close_at:
+        return True
+    # Past the automatic close only an editor's reopening counts; fresh articles never ask.
+    return CommentReopening.objects.filter(article=article, open_until__gt=timezone.now()).exists()
 
 
 def ip_address_hash(ip_address: str) -> str:
@@ -238,6 +241,35 @@ def _lock_reply_target(in_reply_to: Comment | None) -> Comment | None:
             "The comment you are replying to is not available any more.", status=404
         )
     return fresh
+
+
+def comments_close(*, article: Article) -> None:
+    """Close comments under an article now; what was said stays readable."""
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(comments_open=False)
+        CommentReopening.objects.filter(article=article).delete()
+        transaction.on_commit(purge_public_pages)
+    article.comments_open = False
+
+
+def comments_reopen(*, article: Article, editor) -> CommentReopening:
+    """Open comments again, past the automatic close, for as long as a new article gets."""
+    now = timezone.now()
+    days = max(settings.COMMENTS_CLOSE_AFTER_DAYS, 1)
+    with transaction.atomic():
+        reopening, _ = CommentReopening.objects.update_or_create(
+            article=article,
+            defaults={
+                "open_until": now + timedelta(days=days),
+                "reopened_by": editor,
+                "reopened_at": now,
+            },
+        )
+        # update() rather than save(): reopening comments is not an edit of the story.
+        Article.objects.filter(pk=article.pk).update(comments_open=True)
+        transaction.on_commit(purge_public_pages)
+    article.comments_open = True
+    return reopening
 
 
 def comment_count_refresh(*, article_id: int) -> None:

@@ -8,6 +8,16 @@ urlpatterns = [
     path("<int:pk>/", views.comment_permalink, name="comment-permalink"),
     path("<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("article/<int:article_pk>/post/", views.comment_post, name="comment-post"),
+    path(
+        "article/<int:article_pk>/close/",
+        views.article_comments_close,
+        name="article-comments-close",
+    ),
+    path(
+        "article/<int:article_pk>/reopen/",
+        views.article_comments_reopen,
+        name="article-comments-reopen",
+    ),
     # Readers' reports, then staff moderation.
     path("<int:pk>/report/", moderation_views.comment_report, name="comment-report"),
     path("<int:pk>/hide/", moderation_views.comment_hide, name="comment-hide"),

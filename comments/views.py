@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,7 +12,13 @@ from articles.models import Article
 from comments import services
 from comments.forms import CommentForm, csrf_input_for, staff_initial
 from comments.models import Comment
-from comments.services import CommentRefused, DuplicateComment, comments_are_open
+from comments.services import (
+    CommentRefused,
+    DuplicateComment,
+    comments_are_open,
+    comments_close,
+    comments_reopen,
+)
 
 PAGE_PARAMETER = "comments_page"
 
@@ -151,3 +160,22 @@ def comment_permalink(request, pk):
         article__in=Article.objects.published(),
     )
     return redirect(thread_url(comment))
+
+
+@require_POST
+@permission_required("articles.change_article", raise_exception=True)
+def article_comments_close(request, article_pk):
+    article = get_object_or_404(Article, pk=article_pk)
+    comments_close(article=article)
+    messages.success(request, "Comments are closed on this article.")
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+@require_POST
+@permission_required("articles.change_article", raise_exception=True)
+def article_comments_reopen(request, article_pk):
+    article = get_object_or_404(Article, pk=article_pk)
+    reopening = comments_reopen(article=article, editor=request.user)
+    until = date_format(timezone.localtime(reopening.open_until), "M j, Y")
+    messages.success(request, f"Comments are open again until {until}.")
+    return redirect(f"{article.get_absolute_url()}#comments")

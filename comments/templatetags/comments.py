@@ -50,6 +50,7 @@ def thread_context(request, article) -> dict:
         "page": page,
         "page_parameter": PAGE_PARAMETER,
         "can_moderate": can_moderate,
+        "can_edit_article": request.user.has_perm("articles.change_article"),
         "accepting": accepting,
         "form": CommentForm(initial=staff_initial(request.user)) if accepting else None,
         "csrf_input": csrf_input_for(request),
