@@ -20,11 +20,14 @@ PERMISSIONS = [
 def create_moderators_group(apps, schema_editor):
     # Permissions are normally created after all migrations run; make them exist now.
     comments_config = apps.get_app_config("comments")
-    comments_config.models_module = True
-    create_permissions(
-        comments_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
-    )
-    comments_config.models_module = None
+    models_module = comments_config.models_module
+    comments_config.models_module = models_module or True
+    try:
+        create_permissions(
+            comments_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
+        )
+    finally:
+        comments_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
