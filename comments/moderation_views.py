@@ -7,6 +7,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -267,15 +268,20 @@ def moderation_bulk(request):
 def comment_ban(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not request.user.has_perm("comments.add_ban"):
-        return HttpResponse("You may not ban commenters.", status=403)
+        raise PermissionDenied
     form = BanForm(request.POST or None, initial={"ban_ip": bool(comment.ip_hash)})
+    if request.method == "POST" and form.is_valid():
+        email = comment.email if form.cleaned_data["ban_email"] else ""
+        ip_hash = comment.ip_hash if form.cleaned_data["ban_ip"] else ""
+        if not email and not ip_hash:
+            form.add_error(None, "This comment has no stored email or IP address left to ban.")
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in_days"]
         ban = moderation.ban_create(
             moderator=request.user,
             reason=form.cleaned_data["reason"],
-            email=comment.email if form.cleaned_data["ban_email"] else "",
-            ip_hash=comment.ip_hash if form.cleaned_data["ban_ip"] else "",
+            email=email,
+            ip_hash=ip_hash,
             note=form.cleaned_data["note"],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
             comment=comment,

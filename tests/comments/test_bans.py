@@ -155,3 +155,14 @@ def test_only_moderators_can_ban(client, who, expected):
 
     assert response.status_code == expected
     assert not Ban.objects.exists()
+
+
+def test_banning_the_ip_of_a_comment_that_has_none_is_explained(client, moderator):
+    comment = add_comment(email="troll@example.org", ip_hash="")
+    client.force_login(moderator)
+
+    response = client.post(ban_url(comment), {"ban_ip": "on", "reason": "spam"})
+
+    assert response.status_code == 400
+    assert "no stored email or IP address left to ban" in html(response)
+    assert not Ban.objects.exists()

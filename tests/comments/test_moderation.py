@@ -177,6 +177,15 @@ def test_readers_see_no_moderation_controls(client):
     assert "moderation.js" not in thread
 
 
+def test_an_editor_without_the_permission_sees_no_moderation_controls(editor_client):
+    comment = add_comment()
+
+    thread = thread_of(html(editor_client.get(comment.article.get_absolute_url())))
+
+    assert hide_url(comment) not in thread
+    assert "moderation.js" not in thread
+
+
 def test_moderator_sees_hide_with_reasons_on_each_comment_and_the_script(moderator_client):
     comment = add_comment()
 
