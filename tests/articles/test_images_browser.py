@@ -128,9 +128,11 @@ def test_editor_puts_a_library_photo_in_the_body_through_browse(browser, live_se
         page.get_by_role("button", name="Browse...").click()
     picker = popup_info.value
     picker.get_by_role("button", name="Lanterns over the old bazaar").click()
+    expect = pytest.importorskip("playwright.sync_api").expect
     dialog = page.locator("dialog[open]")
-    assert dialog.locator("input[name=altText]").input_value() == photo.alt_text
+    expect(dialog.locator("input[name=altText]")).to_have_value(photo.alt_text)
     dialog.get_by_role("button", name="Insert").click()
+    expect(page.locator(".ProseMirror figure img")).to_have_attribute("src", photo.body_reference)
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/articles/article/")
 
