@@ -131,6 +131,13 @@ class CommentAdmin(admin.ModelAdmin):
         # Moderation hides; only a superuser may remove a comment for good.
         return request.user.is_superuser
 
+    def delete_model(self, request, obj):
+        moderation.comment_delete(comment=obj, moderator=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for comment in queryset.order_by("pk"):
+            moderation.comment_delete(comment=comment, moderator=request.user)
+
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
 

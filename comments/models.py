@@ -202,6 +202,7 @@ class ModerationActionKind(models.TextChoices):
     BAN = "ban", "Ban"
     LIFT_BAN = "lift_ban", "Lift ban"
     ERASE = "erase", "Erase personal data"
+    DELETE = "delete", "Delete"
 
 
 class ModerationAction(models.Model):

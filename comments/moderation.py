@@ -206,6 +206,22 @@ def comments_moderate_many(
     return message
 
 
+def comment_delete(*, comment: Comment, moderator) -> None:
+    """Remove a comment for good (superusers only); the audit log keeps a line about it."""
+    with transaction.atomic():
+        locked = _lock(comment)
+        # The row goes, so the audit line names it in words (never its email or IP).
+        _record(
+            comment=None,
+            moderator=moderator,
+            action=Kind.DELETE,
+            before=locked.status,
+            note=f"Comment #{locked.pk} by {locked.name} on “{locked.article}” deleted.",
+        )
+        # Reports go with it; its audit rows stay, detached. Counts follow via post_delete.
+        locked.delete()
+
+
 # Reader reports
 
 

@@ -127,10 +127,31 @@ def test_only_a_superuser_can_delete_a_comment(client, moderator):
     assert client.get(delete_url).status_code == 403
     assert "delete_selected" not in html(client.get(CHANGELIST))
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
     client.post(delete_url, {"post": "yes"})
 
     assert not Comment.objects.exists()
+    logged = ModerationAction.objects.get()
+    assert (logged.action, logged.moderator, logged.comment) == ("delete", superuser, None)
+    assert f"Comment #{comment.pk} by {comment.name}" in logged.note
+
+
+def test_bulk_delete_by_a_superuser_keeps_the_count_and_the_log(client):
+    article = ArticleFactory()
+    doomed = [add_comment(article=article), add_comment(article=article)]
+    add_comment(article=article)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [c.pk for c in doomed], "post": "yes"},
+    )
+
+    assert Comment.objects.count() == 1
+    assert ModerationAction.objects.filter(action="delete").count() == 2
+    article.refresh_from_db()
+    assert article.comment_count == 1
 
 
 def test_the_audit_log_is_read_only_and_filterable(moderator_client, moderator):
