@@ -210,13 +210,14 @@ def comment_delete(*, comment: Comment, moderator) -> None:
     """Remove a comment for good (superusers only); the audit log keeps a line about it."""
     with transaction.atomic():
         locked = _lock(comment)
-        # The row goes, so the audit line names it in words (never its email or IP).
+        # The row goes, so the audit line names it in words: no name, email or IP, which a
+        # privacy erasure could no longer reach.
         _record(
             comment=None,
             moderator=moderator,
             action=Kind.DELETE,
             before=locked.status,
-            note=f"Comment #{locked.pk} by {locked.name} on “{locked.article}” deleted.",
+            note=f"Comment #{locked.pk} on “{locked.article}” deleted.",
         )
         # Reports go with it; its audit rows stay, detached. Counts follow via post_delete.
         locked.delete()
