@@ -20,7 +20,6 @@ from comments.services import (
     CommentAttempt,
     CommentRefused,
     comment_count_refresh,
-    ip_address_hash,
 )
 
 Status = Comment.Status
@@ -299,14 +298,6 @@ def ensure_not_banned(attempt: CommentAttempt) -> None:
     """Guard for comment_post: refuse, politely, a commenter under an active ban."""
     if Ban.objects.active().matching(email=attempt.email, ip_hash=attempt.ip_hash).exists():
         raise CommentRefused(BANNED_MESSAGE, status=403)
-
-
-def is_banned(*, email: str = "", ip_address: str = "") -> bool:
-    return (
-        Ban.objects.active()
-        .matching(email=email, ip_hash=ip_address_hash(ip_address) if ip_address else "")
-        .exists()
-    )
 
 
 def ban_create(
