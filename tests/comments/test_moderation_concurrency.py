@@ -110,3 +110,24 @@ def test_a_hide_and_an_unhide_at_once_end_in_the_state_of_the_last_one():
     assert comment.status == last.status_after
     comment.article.refresh_from_db()
     assert comment.article.comment_count == (1 if comment.status == "published" else 0)
+
+
+def test_two_readers_reporting_at_once_reach_the_threshold_together(settings):
+    settings.COMMENTS_REPORTS_TO_HIDE = 2
+    comment = add_comment()
+    errors = []
+    threads = [
+        in_thread(
+            lambda ip=ip: moderation.comment_report(comment=comment, reason="abuse", ip_address=ip),
+            errors,
+        )
+        for ip in ("192.0.2.1", "192.0.2.2")
+    ]
+
+    run_together_on_a_busy_row(comment, threads, errors)
+
+    assert errors == []
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    held = ModerationAction.objects.get()
+    assert (held.action, held.status_before) == ("held_by_reports", "published")
