@@ -1,40 +1,32 @@
 """Create the Moderators group with the permissions moderation needs."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GROUP_NAME = "Moderators"
 
 PERMISSIONS = [
-    ("comments", "comment", "moderate_comment"),
-    ("comments", "comment", "view_comment"),
-    ("comments", "comment", "change_comment"),
-    ("comments", "ban", "view_ban"),
-    ("comments", "ban", "add_ban"),
-    ("comments", "ban", "change_ban"),
-    ("comments", "report", "view_report"),
-    ("comments", "moderationaction", "view_moderationaction"),
+    ("comment", "moderate_comment", "Can moderate reader comments"),
+    ("comment", "view_comment", "Can view comment"),
+    ("comment", "change_comment", "Can change comment"),
+    ("ban", "view_ban", "Can view ban"),
+    ("ban", "add_ban", "Can add ban"),
+    ("ban", "change_ban", "Can change ban"),
+    ("report", "view_report", "Can view report"),
+    ("moderationaction", "view_moderationaction", "Can view moderation action"),
 ]
 
 
 def create_moderators_group(apps, schema_editor):
-    # Permissions are normally created after all migrations run; make them exist now.
-    comments_config = apps.get_app_config("comments")
-    models_module = comments_config.models_module
-    comments_config.models_module = models_module or True
-    try:
-        create_permissions(
-            comments_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
-        )
-    finally:
-        comments_config.models_module = models_module
-
+    # Permissions are normally created after all migrations have run, so on a fresh
+    # database they do not exist yet; create them here (post_migrate finds and keeps them).
+    ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    for app_label, model, codename in PERMISSIONS:
-        permission = Permission.objects.get(
-            content_type__app_label=app_label, content_type__model=model, codename=codename
+    for model, codename, name in PERMISSIONS:
+        content_type, _ = ContentType.objects.get_or_create(app_label="comments", model=model)
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
         )
         group.permissions.add(permission)
 
