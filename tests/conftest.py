@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 
@@ -39,3 +42,35 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium keeps dialling Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        message = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)."
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a skip there would hide a broken setup.
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay
+    # synchronous. Only for browser tests: the deployment check refuses the variable.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -1,8 +1,6 @@
 """In a real browser: readers get an AVIF rendition sized for their screen, and an editor
 sets the focal point by clicking the photo."""
 
-import shutil
-
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -12,20 +10,6 @@ from articles.renditions import ensure_renditions
 from tests.factories import ArticleFactory, EditorFactory, ImageFactory, uploaded_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(live_server, settings, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed.")
-    # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium)
-        yield launched
-        launched.close()
 
 
 def new_page(browser, live_server, settings, **options):

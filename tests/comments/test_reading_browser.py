@@ -1,7 +1,5 @@
 """With JavaScript, "Reply" opens the form in place; the page works the same without it."""
 
-import shutil
-
 import pytest
 
 from comments.models import Comment
@@ -12,19 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server, settings, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed.")
-    # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, live_server, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium)
-        yield browser.new_page(base_url=live_server.url)
-        browser.close()
+    return browser.new_page(base_url=live_server.url)
 
 
 def test_reader_replies_in_place_and_sees_the_reply_under_the_comment(page):

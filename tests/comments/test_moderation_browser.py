@@ -1,8 +1,6 @@
 """In a real browser: a moderator hides a comment from the article page without a reload,
 and a reader loading the page next no longer sees it."""
 
-import shutil
-
 import pytest
 
 from comments.models import Comment, ModerationAction
@@ -10,32 +8,6 @@ from tests.comments.helpers import add_comment
 from tests.factories import ArticleFactory, ModeratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium).")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay
-    # synchronous. Only for this test: the deployment check refuses the variable.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def signed_in_page(browser, live_server, client, user):
