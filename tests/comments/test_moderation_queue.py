@@ -4,6 +4,7 @@ and bulk actions that go through the same services as everything else."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments import moderation
@@ -209,3 +210,14 @@ def test_queue_queries_do_not_grow_with_comments(moderator_client, django_assert
         response = moderator_client.get(QUEUE_URL)
 
     assert response.status_code == 200
+
+
+def test_moderators_find_the_queue_from_any_page_and_readers_never_see_the_link(client):
+    article = ArticleFactory()
+    client.force_login(ModeratorFactory())
+
+    moderator_page = client.get(article.get_absolute_url()).content.decode()
+    reader_page = Client().get(article.get_absolute_url()).content.decode()
+
+    assert 'href="/comments/moderation/"' in moderator_page
+    assert "Moderation queue" not in reader_page
