@@ -1,11 +1,19 @@
 """Editors publishing through the Django admin's own forms."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import PAST, ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.factories import (
+    PAST,
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +232,18 @@ def test_the_body_editor_may_run_in_the_admin_but_public_pages_allow_only_script
     assert (
         "nonce" not in public_policy and "unsafe-inline" not in public_policy.split("style-src")[0]
     )
+
+
+def test_a_staff_member_in_the_editors_group_can_write_and_publish(client):
+    new_editor = UserFactory(is_staff=True)
+    new_editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(new_editor)
+    section, author = SectionFactory(), AuthorFactory()
+
+    assert client.get(reverse("admin:articles_image_add")).status_code == 200
+    response = client.post(ADD_URL, article_form(section, [(author, "")]))
+
+    assert response.status_code == 302
+    assert Article.objects.get().is_published
+    section_delete = reverse("admin:articles_section_delete", args=[section.pk])
+    assert client.get(section_delete).status_code == 403
