@@ -326,3 +326,15 @@ def test_sitemap_lists_published_articles_only(client):
 
     assert live.get_absolute_url() in sitemap
     assert draft.get_absolute_url() not in sitemap
+
+
+def test_cached_front_page_shows_a_scheduled_article_as_soon_as_its_time_comes(time_machine):
+    time_machine.move_to(PAST, tick=False)
+    ArticleFactory(headline="Already out", published_at=PAST - timedelta(hours=1))
+    ArticleFactory(headline="Embargoed until the minute", published_at=PAST + timedelta(seconds=60))
+    reader = Client()
+    assert "Embargoed until the minute" not in html(reader.get("/"))
+
+    time_machine.move_to(PAST + timedelta(seconds=62), tick=False)
+
+    assert "Embargoed until the minute" in html(reader.get("/"))
