@@ -9,15 +9,10 @@ from comments.models import Ban, Comment, ModerationAction
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import ArticleFactory, ModeratorFactory, SectionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
 Status = Comment.Status
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

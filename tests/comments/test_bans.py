@@ -11,16 +11,11 @@ from comments.services import ip_address_hash
 from tests.comments.helpers import NOW, add_comment, html, post_comment
 from tests.factories import ArticleFactory, EditorFactory, ModeratorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 Status = Comment.Status
 Kind = ModerationAction.Kind
 IP = "203.0.113.7"
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

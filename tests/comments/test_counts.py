@@ -6,15 +6,10 @@ from django.test import Client
 from articles.models import Article
 from comments.models import Comment, ModerationReason
 from comments.moderation import comment_approve, comment_hide, comment_unhide
-from tests.comments.helpers import NOW, add_comment, html, post_comment
+from tests.comments.helpers import add_comment, html, post_comment
 from tests.factories import ArticleFactory, EditorFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 
 def stored_and_real_counts(article) -> tuple[int, int]:

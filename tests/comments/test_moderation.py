@@ -19,15 +19,10 @@ from tests.factories import (
     moderators_group,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 Status = Comment.Status
 Kind = ModerationAction.Kind
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

@@ -9,12 +9,7 @@ from comments.models import Comment
 from tests.comments.helpers import NOW, add_comment, html, post_comment, post_url
 from tests.factories import ArticleFactory, CommentFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,12 @@ from django.urls import reverse
 
 from comments import moderation
 from comments.models import Comment, ModerationAction
-from tests.comments.helpers import NOW, add_comment, html
+from tests.comments.helpers import add_comment, html
 from tests.factories import EditorFactory, ModeratorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 PRIVACY_URL = reverse("comments:moderation-privacy")
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

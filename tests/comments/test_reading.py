@@ -10,12 +10,7 @@ from comments.services import comment_count_refresh
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import PAST, ArticleFactory, CommentFactory, EditorFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 
 def thread_of(page: str) -> str:

@@ -16,12 +16,7 @@ from tests.comments.helpers import (
 )
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def an_hour_after_publication(time_machine):
-    time_machine.move_to(NOW, tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("an_hour_after_publication")]
 
 
 def test_form_robot_filling_the_hidden_field_is_refused_and_nothing_is_stored(client):
