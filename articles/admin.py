@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -6,14 +7,21 @@ from django.middleware.csp import get_nonce
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from js_asset.media import Media
 
 from articles import services
 from articles.cache import purge_public_pages
-from articles.forms import ImageForm
+from articles.forms import ArticleAdminForm, ImageForm
 from articles.models import Article, Author, Byline, Correction, Image, Section
 from articles.renditions import Picture
+
+
+def local_time(moment) -> str:
+    """A time as editors read it: the newsroom's own clock, its zone named."""
+    local = date_format(timezone.localtime(moment), "M j, Y, g:i A")
+    return f"{local} ({timezone.get_current_timezone_name()})"
 
 
 def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
@@ -68,6 +76,27 @@ class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo", "user"]
     list_select_related = ["user"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
+            # Adding a guest byline from the article form: the name is all it needs.
+            return [field for field in fields if field != "slug"]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+            form.base_fields[
+                "slug"
+            ].help_text = "The author page's address. Leave empty to make it from the name."
+        return form
 
 
 class UploadMonthFilter(admin.SimpleListFilter):
@@ -218,6 +247,7 @@ class BylineInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "role", "position"]
+    verbose_name_plural = "Bylines"
 
 
 class CorrectionInline(admin.StackedInline):
@@ -257,24 +287,41 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_filter = [PublicationStatusFilter, "section", "authors"]
     search_fields = ["headline", "standfirst", "body", "authors__name"]
     date_hierarchy = "published_at"
+    form = ArticleAdminForm
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["lead_image", "section"]
     list_select_related = ["section", "lead_image"]
+    # The change form template puts the bylines above Publishing: who wrote it comes first.
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     readonly_fields = ["lead_thumbnail", "updated_at", "comment_count"]
-    fieldsets = [
-        (None, {"fields": ["headline", "standfirst", "section", "body"]}),
-        ("Lead image", {"fields": ["lead_image", "lead_thumbnail"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
-        (
-            "Comments and address",
-            {
-                "classes": ["collapse"],
-                "fields": ["comments_open", "comments_premoderated", "comment_count", "slug"],
-            },
-        ),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        # A new article's address follows its headline as it is typed; an existing one
+        # keeps its address unless the editor asks for a new one.
+        address = ["slug"] if obj is None else ["slug", "update_slug"]
+        return [
+            (None, {"fields": ["headline", *address, "standfirst", "section", "body"]}),
+            (
+                "Lead image",
+                {
+                    "fields": [
+                        "lead_image",
+                        "lead_thumbnail",
+                        "lead_image_credit",
+                        "lead_image_alt_text",
+                    ]
+                },
+            ),
+            ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
+            (
+                "Comments",
+                {
+                    "classes": ["collapse"],
+                    "fields": ["comments_open", "comments_premoderated", "comment_count"],
+                },
+            ),
+        ]
 
     def get_queryset(self, request):
         return (
@@ -313,19 +360,71 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if (image := getattr(form, "image_to_save", None)) is not None:
+            image.save(update_fields=["credit", "alt_text"])
         services.article_save(article=obj, user=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._report_publication(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._report_publication(request, obj)
+        return response
+
+    def _report_publication(self, request, article):
+        """Tell the editor what readers now see of the story, and what it still lacks."""
+        if IS_POPUP_VAR in request.POST:
+            return
+        if article.status == Article.Status.DRAFT:
+            self.message_user(request, f"“{article}” is a draft: readers cannot see it yet.")
+            return
+        if article.is_published:
+            self.message_user(request, f"“{article}” is live for readers.")
+        else:
+            self.message_user(
+                request,
+                f"“{article}” is scheduled: it goes live on {local_time(article.published_at)}.",
+            )
+        if not article.bylines.exists():
+            self.message_user(
+                request,
+                f"“{article}” has no byline. Add the writer, or an agency or "
+                "“Staff Reporter”, under Bylines.",
+                level=messages.WARNING,
+            )
 
     @admin.action(description="Publish selected articles now", permissions=["change"])
     def publish_selected(self, request, queryset):
-        published = 0
+        published, already_live = [], []
         for article in queryset.select_related("lead_image"):
+            if article.is_published:
+                # Publishing again would move a live story's time and reorder the front page.
+                already_live.append(article)
+                continue
             try:
                 services.article_publish(article=article)
-                published += 1
             except ValidationError as error:
-                self.message_user(request, error.messages[0], level="error")
+                self.message_user(request, error.messages[0], level=messages.ERROR)
+            else:
+                published.append(article)
         if published:
-            self.message_user(request, f"Published {published} article(s).")
+            when = local_time(published[0].published_at)
+            self.message_user(
+                request,
+                f"Published now, {when}: "
+                + ", ".join(f"“{article}”" for article in published)
+                + ".",
+            )
+        for article in already_live:
+            self.message_user(
+                request,
+                f"“{article}” was already live since {local_time(article.published_at)}; "
+                "left as it was.",
+                level=messages.WARNING,
+            )
 
     @admin.action(description="Move selected articles back to draft", permissions=["change"])
     def unpublish_selected(self, request, queryset):

@@ -80,6 +80,11 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, exclude_pk=self.pk, max_length=160)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 

@@ -21,7 +21,11 @@ def article_save(*, article: Article, user=None) -> Article:
 
 
 def article_publish(*, article: Article, at: datetime | None = None) -> Article:
-    """Publish now, or schedule for a future time; refuse if the lead image is not ready."""
+    """Publish at `at` (a future time schedules), or now; refuse if the lead image is not ready.
+
+    "Now" is the moment of the call: a publish time stored on a draft is not reused, so
+    "publish now" neither leaves a story scheduled nor backdates it.
+    """
     if article.lead_image_id and (missing := article.lead_image.missing_for_publication):
         raise ValidationError(
             f"“{article.headline}” cannot be published: its lead image needs "
@@ -30,7 +34,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
         )
     with transaction.atomic():
         article.status = Article.Status.PUBLISHED
-        article.published_at = at or article.published_at or timezone.now()
+        article.published_at = at or timezone.now()
         article.save(update_fields=["status", "published_at", "updated_at"])
         transaction.on_commit(purge_public_pages)
     return article
