@@ -313,7 +313,10 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                     ]
                 },
             ),
-            ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
+            (
+                "Publishing",
+                {"fields": ["status", "published_at", "is_front_page_lead", "updated_at"]},
+            ),
             (
                 "Comments",
                 {

@@ -75,6 +75,7 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image",
             "status",
             "published_at",
+            "is_front_page_lead",
             "comments_open",
             "comments_premoderated",
         ]

@@ -333,33 +333,43 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_bylines().defer("body")
 
     def latest_per_section(self, per_section: int):
-        """The newest per_section articles of each section, in one query.
+        """The newest per_section articles of each section, in one query."""
+        ids = self._latest_ids_per_section(per_section)
+        return self.none() if ids is None else self.filter(pk__in=ids)
 
-        Each section's slice walks the (section, status, published_at) index, so the cost
-        stays flat however large the archive grows.
-        """
+    def _latest_ids_per_section(self, per_section: int):
+        # Each section's slice walks the (section, status, published_at) index, so the cost
+        # stays flat however large the archive grows.
         newest_ids = None
         for section_id in Section.objects.values_list("pk", flat=True):
             ids = self.filter(section_id=section_id).order_by("-published_at", "-pk")
             ids = ids.values("pk")[:per_section]
             newest_ids = ids if newest_ids is None else newest_ids.union(ids, all=True)
-        if newest_ids is None:
-            return self.none()
-        return self.filter(pk__in=newest_ids)
+        return newest_ids
 
     def front_page(self, per_section: int):
-        """Return the lead story and the other stories grouped by section, none twice."""
+        """Return the lead story and the other stories grouped by section, none twice.
+
+        The lead is the newest story an editor ticked to lead, fetched in the same query
+        as the sections' stories.
+        """
+        chosen_lead = self.filter(is_front_page_lead=True).order_by("-published_at", "-pk")
+        chosen_lead = chosen_lead.values("pk")[:1]
+        ids = self._latest_ids_per_section(per_section)
+        ids = chosen_lead if ids is None else ids.union(chosen_lead, all=True)
         # Every card shows its lead image: their renditions come in one more query.
         stories = list(
-            self.for_listing()
-            .latest_per_section(per_section)
-            .prefetch_related("lead_image__renditions")
+            self.filter(pk__in=ids).for_listing().prefetch_related("lead_image__renditions")
         )
         if not stories:
             return None, []
-        lead = max(stories, key=lambda article: (article.published_at, article.pk))
+        newest_first = sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True)
+        lead = next((a for a in newest_first if a.is_front_page_lead), None)
+        # Without an editor's choice, a brief without a picture must not push the main
+        # story off the top: the newest story with a lead image leads.
+        lead = lead or next((a for a in newest_first if a.lead_image_id), newest_first[0])
         by_section = {}
-        for article in sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True):
+        for article in newest_first:
             if article.pk != lead.pk:
                 by_section.setdefault(article.section, []).append(article)
         ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
@@ -397,6 +407,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
+    is_front_page_lead = models.BooleanField(
+        "lead the front page",
+        default=False,
+        help_text="The newest published story ticked here leads the front page; with none "
+        "ticked, the newest story with a lead image does.",
+    )
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the comments under this article."
     )
@@ -426,6 +442,11 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_front_page_lead=True),
+                name="article_front_lead_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
