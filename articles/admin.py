@@ -114,6 +114,9 @@ class UploadMonthFilter(admin.SimpleListFilter):
             year, month = (int(part) for part in self.value().split("-"))
         except ValueError:
             return queryset.none()
+        if not (1 <= year <= 9999 and 1 <= month <= 12):
+            # A hand-edited address with a huge number must not reach the database.
+            return queryset.none()
         return queryset.filter(uploaded_at__year=year, uploaded_at__month=month)
 
 

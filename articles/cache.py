@@ -33,7 +33,16 @@ def purge_public_pages() -> None:
 
 
 def _page_key(request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # Only the parameters pages read make a page different: "?utm_source=..." and other
+    # random strings share the one entry instead of flooding the cache (and evicting
+    # everything else in it).
+    read = sorted(
+        (name, value)
+        for name, value in request.GET.items()
+        if name in settings.PAGE_CACHE_QUERY_PARAMETERS
+    )
+    identity = request.path + "?" + "&".join(f"{name}={value}" for name, value in read)
+    digest = hashlib.sha256(identity.encode()).hexdigest()
     return f"public-pages:{current_generation()}:{digest}"
 
 

@@ -8,4 +8,5 @@ def navigation(request):
     return {
         "navigation_sections": Section.objects.all(),
         "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
     }

@@ -4,12 +4,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from articles.models import Article, Section
+from newsroom.site import ConfiguredSiteRequest
 
 FEED_LENGTH = 30
 
 
 class LatestArticlesFeed(Feed):
     description_template = None
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, ConfiguredSiteRequest(request))
 
     def title(self, section=None):
         return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME

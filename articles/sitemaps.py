@@ -1,9 +1,21 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 
 from articles.models import Article, Author, Section
+from newsroom.site import site_host, site_is_secure
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on the configured site, whatever Host the request named."""
+
+    def get_domain(self, site=None):
+        return site_host()
+
+    def get_protocol(self, protocol=None):
+        return "https" if site_is_secure() else "http"
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "daily"
     limit = 5000
 
@@ -14,7 +26,7 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
     priority = 0.8
 
@@ -22,12 +34,16 @@ class SectionSitemap(Sitemap):
         return Section.objects.all()
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.3
 
     def items(self):
-        return Author.objects.filter(articles__status=Article.Status.PUBLISHED).distinct()
+        # published(), not the status alone: an author whose only story is scheduled must
+        # not appear before it does (an embargo leak).
+        return Author.objects.filter(
+            Exists(Article.objects.published().filter(bylines__author=OuterRef("pk")))
+        ).order_by("slug")
 
 
 sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}

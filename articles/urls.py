@@ -1,17 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from articles import views
+from articles.converters import RenditionNameConverter, UnicodeSlugConverter
 from articles.feeds import LatestArticlesFeed, SectionFeed
+
+register_converter(UnicodeSlugConverter, "slug_any_script")
+register_converter(RenditionNameConverter, "rendition_name")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("feed/", LatestArticlesFeed(), name="feed"),
-    path("section/<str:slug>/feed/", SectionFeed(), name="section-feed"),
-    path("section/<str:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
-    path("author/<str:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("section/<slug_any_script:slug>/feed/", SectionFeed(), name="section-feed"),
+    path(
+        "section/<slug_any_script:slug>/", views.SectionDetailView.as_view(), name="section-detail"
+    ),
+    path("author/<slug_any_script:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
-    path("article/<int:pk>/<str:slug>/", views.article_detail, name="article-detail"),
-    path("image/<int:pk>/<str:spec>", views.image_rendition, name="image-rendition"),
+    path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),
+    path("image/<int:pk>/<rendition_name:spec>", views.image_rendition, name="image-rendition"),
 ]

@@ -48,6 +48,20 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The public address of the site, for canonical links, feeds and sitemaps: never taken
+# from a request's Host header. In production it defaults to https:// and the first host.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    first_host = next((host for host in ALLOWED_HOSTS if not host.startswith((".", "*"))), "")
+    if DEBUG:
+        SITE_URL = "http://127.0.0.1:8000"
+    elif first_host:
+        SITE_URL = f"https://{first_host}"
+    else:
+        raise ImproperlyConfigured("SITE_URL must be set when ALLOWED_HOSTS has only wildcards.")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -135,6 +149,9 @@ else:
         f"CACHE_URL must start with redis://, db:// or locmem://, not {CACHE_URL!r}"
     )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# The query parameters public pages read (listing and comment-thread pages); any other
+# parameter leaves the cached page the same.
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -252,9 +252,8 @@ def test_sizes_outside_the_planned_set_cannot_be_asked_for(client, settings, spe
     planned = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "full-320.jpeg"})
     assert client.get(planned).status_code == 302
 
-    response = client.get(
-        reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": spec})
-    )
+    # Typed by hand: some of these are not even shaped like a rendition's name.
+    response = client.get(planned.replace("full-320.jpeg", spec))
 
     assert response.status_code == 404
     assert len(rendition_files(settings)) == 1  # only the planned one asked for first
