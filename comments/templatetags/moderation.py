@@ -2,7 +2,7 @@ from django import template
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 
-from comments.models import ModerationReason
+from comments.moderation_forms import HideForm
 
 register = template.Library()
 
@@ -21,8 +21,9 @@ def moderation_csrf_input(context):
 
 
 @register.simple_tag
-def moderation_reasons():
-    return ModerationReason.choices
+def moderation_hide_reasons():
+    """The hide form's reasons, led by a prompt: no reason is chosen for the moderator."""
+    return HideForm.base_fields["reason"].choices
 
 
 @register.simple_tag
