@@ -62,6 +62,11 @@ class CommentQuerySet(models.QuerySet):
             "posted_at", "pk"
         )
 
+    def needs_review(self):
+        """Comments a moderator should look at: held for review, or with open reports."""
+        reported = Report.objects.open().filter(comment=OuterRef("pk"))
+        return self.filter(Q(status=Comment.Status.PENDING) | Exists(reported))
+
     def with_review_counts(self):
         """Annotate what a moderator weighs: open reports, threats, the commenter's others."""
         open_reports = Report.objects.open().filter(comment=OuterRef("pk"))

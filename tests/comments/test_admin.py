@@ -201,3 +201,46 @@ def test_moderator_lifts_a_ban_from_the_changelist(moderator_client, moderator):
     ban.refresh_from_db()
     assert (ban.lifted_at, ban.lifted_by) == (NOW, moderator)
     assert not ban.is_active
+
+
+def test_a_moderator_landing_in_the_admin_finds_the_queue_with_the_number_waiting(
+    moderator_client,
+):
+    add_comment(status=Status.PENDING)
+    reported = add_comment()
+    moderation.comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
+    add_comment()
+    queue = reverse("comments:moderation-queue")
+
+    index = html(moderator_client.get(reverse("admin:index")))
+    elsewhere = html(moderator_client.get(CHANGELIST))
+
+    assert f'<a href="{queue}">Moderation queue</a>' in index
+    assert "2 comments waiting for a moderator" in index
+    assert f'href="{queue}" id="moderation-queue-link">Moderation queue (2 waiting)</a>' in (
+        elsewhere
+    )
+
+
+def test_an_editor_who_does_not_moderate_sees_no_queue_link_in_the_admin(editor_client):
+    index = html(editor_client.get(reverse("admin:index")))
+
+    assert "Moderation queue" not in index
+    assert reverse("comments:moderation-queue") not in index
+
+
+def test_the_queue_link_costs_one_query_however_many_comments_wait(
+    moderator_client, django_assert_max_num_queries
+):
+    add_comment(status=Status.PENDING)
+    moderator_client.get(reverse("admin:index"))
+    with django_assert_max_num_queries(20) as few:
+        moderator_client.get(reverse("admin:index"))
+    baseline = len(few.captured_queries)
+    for _ in range(10):
+        add_comment(status=Status.PENDING)
+
+    with django_assert_max_num_queries(baseline):
+        page = html(moderator_client.get(reverse("admin:index")))
+
+    assert "11 comments waiting" in page
