@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from comments import moderation
 from comments.models import Ban, Comment, ModerationAction, ModerationReason, Report
+from comments.moderation_forms import REASON_PROMPT
 
 
 class ModerationActionForm(ActionForm):
@@ -162,31 +164,54 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, action):
         reason = request.POST.get("reason", "")
+        note = request.POST.get("note", "")[:500]
         if action == "hide" and reason not in ModerationReason.values:
-            self.message_user(
-                request, "Choose a reason before hiding comments.", level=messages.ERROR
-            )
-            return
+            return self._ask_for_hide_reason(request, queryset, note=note)
         message = moderation.comments_moderate_many(
             comments=queryset,
             action=action,
             moderator=request.user,
             reason=reason,
-            note=request.POST.get("note", "")[:500],
+            note=note,
         )
         self.message_user(request, message, level=messages.SUCCESS)
+        return None
+
+    def _ask_for_hide_reason(self, request, queryset, *, note: str):
+        """Ask for the missing reason on a page that keeps the selection and the note.
+
+        A plain redirect back to the list would drop the ticks the moderator made.
+        """
+        comments = list(queryset.select_related("article").order_by("pk"))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/hide_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Choose why these comments are hidden",
+                "comments": comments,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "reasons": [REASON_PROMPT, *ModerationReason.choices],
+                "note": note,
+                "back": request.get_full_path(),
+                "error": "Choose a reason before hiding comments. Nothing was hidden.",
+            },
+            status=400,
+        )
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_comments(self, request, queryset):
-        self._moderate(request, queryset, "approve")
+        return self._moderate(request, queryset, "approve")
 
     @admin.action(description="Hide selected comments", permissions=["moderate"])
     def hide_comments(self, request, queryset):
-        self._moderate(request, queryset, "hide")
+        return self._moderate(request, queryset, "hide")
 
     @admin.action(description="Unhide selected comments", permissions=["moderate"])
     def unhide_comments(self, request, queryset):
-        self._moderate(request, queryset, "unhide")
+        return self._moderate(request, queryset, "unhide")
 
 
 @admin.register(ModerationAction)

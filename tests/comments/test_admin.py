@@ -71,6 +71,54 @@ def test_hiding_in_the_admin_needs_a_reason(moderator_client):
     assert comment.status == Status.PUBLISHED
 
 
+def test_a_hide_without_a_reason_in_the_admin_keeps_the_selection_and_the_note(
+    moderator_client, moderator
+):
+    first = add_comment(name="Troll", body="First rant")
+    second = add_comment(name="Troll", body="Second rant")
+    spared = add_comment(body="Calm reply")
+    filtered = f"{CHANGELIST}?status__exact=published"
+
+    response = moderator_client.post(
+        filtered,
+        {
+            "action": "hide_comments",
+            "select_across": "0",
+            "index": "0",
+            "reason": "",
+            "note": "Pile-on",
+            "_selected_action": [first.pk, second.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Choose a reason before hiding comments. Nothing was hidden." in page
+    assert "First rant" in page and "Second rant" in page and "Calm reply" not in page
+    for comment in (first, second):
+        assert f'name="_selected_action" value="{comment.pk}"' in page
+    assert 'name="note" id="id_note" maxlength="500" value="Pile-on"' in page
+    assert f'href="{filtered.replace("&", "&amp;")}" class="button cancel-link"' in page
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+
+    # The page's own form, now with a reason.
+    moderator_client.post(
+        filtered,
+        {
+            "action": "hide_comments",
+            "select_across": "0",
+            "_selected_action": [first.pk, second.pk],
+            "reason": "abuse",
+            "note": "Pile-on",
+        },
+    )
+
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.HIDDEN, second.pk: Status.HIDDEN, spared.pk: "published"}
+    rows = ModerationAction.objects.values_list("action", "reason", "note", "moderator")
+    assert list(rows) == [("hide", "abuse", "Pile-on", moderator.pk)] * 2
+
+
 def test_moderator_approves_and_unhides_from_the_changelist(moderator_client):
     held = add_comment(status=Status.PENDING)
     hidden = add_comment(status=Status.HIDDEN)
