@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 
 from comments import moderation
 from comments.models import Ban, Comment, ModerationAction, ModerationReason, Report
-from comments.moderation_forms import REASON_PROMPT
+from comments.moderation_forms import IP_BAN_WARNING, REASON_PROMPT
 
 
 class ModerationActionForm(ActionForm):
@@ -265,6 +265,7 @@ class BanAdminForm(forms.ModelForm):
     class Meta:
         model = Ban
         fields = ["email", "ip_hash", "reason", "note", "expires_at"]
+        help_texts = {"ip_hash": f"The keyed hash stored on the comments. {IP_BAN_WARNING}"}
 
     def clean(self):
         cleaned = super().clean()
@@ -289,11 +290,44 @@ class ActiveBanFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BlocksAddressFilter(admin.SimpleListFilter):
+    title = "IP address included"
+    parameter_name = "ip"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Includes an IP address"), ("no", "Email address only")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(ip_hash="")
+        if self.value() == "no":
+            return queryset.filter(ip_hash="")
+        return queryset
+
+
+def ban_blocks(ban: Ban) -> str:
+    """What a ban shuts out, said plainly: an IP address takes its whole network with it."""
+    network = "an IP address (everyone sharing that network)"
+    if ban.email and ban.ip_hash:
+        return f"The email address and {network}"
+    if ban.ip_hash:
+        return network[0].upper() + network[1:]
+    return "The email address only"
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
     form = BanAdminForm
-    list_display = ["__str__", "reason", "banned_at", "banned_by", "expires_at", "in_force"]
-    list_filter = [ActiveBanFilter, "reason", "banned_at"]
+    list_display = [
+        "__str__",
+        "blocks",
+        "reason",
+        "banned_at",
+        "banned_by",
+        "expires_at",
+        "in_force",
+    ]
+    list_filter = [ActiveBanFilter, BlocksAddressFilter, "reason", "banned_at"]
     search_fields = ["email", "=ip_hash", "note"]
     list_select_related = ["banned_by"]
     actions = ["lift_bans"]
@@ -320,6 +354,10 @@ class BanAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description="Blocks")
+    def blocks(self, ban):
+        return ban_blocks(ban)
 
     @admin.display(boolean=True, description="In force")
     def in_force(self, ban):

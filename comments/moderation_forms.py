@@ -27,6 +27,12 @@ class CompactFieldsMixin:
 
 REASON_PROMPT = ("", "Choose a reason…")
 
+IP_BAN_WARNING = (
+    "Warning: this blocks everyone who shares the address, not only this commenter. An "
+    "office, a school, a café's Wi-Fi or a mobile carrier can put hundreds of readers behind "
+    "one address. Prefer the email address; if you must ban the address, give the ban an end."
+)
+
 
 class HideForm(forms.Form):
     # No reason is preselected: a hurried hide would otherwise record "Spam" for anything.
@@ -113,7 +119,11 @@ class QueueFilterForm(CompactFieldsMixin, forms.Form):
 
 class BanForm(forms.Form):
     ban_email = forms.BooleanField(label="Ban this email address", required=False, initial=True)
-    ban_ip = forms.BooleanField(label="Ban this IP address", required=False)
+    ban_ip = forms.BooleanField(
+        label="Ban this IP address",
+        required=False,
+        help_text=IP_BAN_WARNING,
+    )
     reason = forms.ChoiceField(
         choices=[REASON_PROMPT, *ModerationReason.choices],
         error_messages={"required": "Choose why this commenter is banned."},

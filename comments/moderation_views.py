@@ -309,7 +309,8 @@ def comment_ban(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not request.user.has_perm("comments.add_ban"):
         raise PermissionDenied
-    form = BanForm(request.POST or None, initial={"ban_ip": bool(comment.ip_hash)})
+    # Nothing nudges towards an IP ban: it blocks everyone behind the same network.
+    form = BanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = comment.email if form.cleaned_data["ban_email"] else ""
         ip_hash = comment.ip_hash if form.cleaned_data["ban_ip"] else ""
@@ -328,7 +329,12 @@ def comment_ban(request, pk):
             hide_comments=form.cleaned_data["hide_comments"],
         )
         hidden = ban.moderation_actions.filter(action=moderation.Kind.HIDE).count()
-        messages.success(request, f"{ban} is in force. {hidden} earlier comment(s) hidden with it.")
+        message = f"{ban} is in force. {hidden} earlier comment(s) hidden with it."
+        if ban.ip_hash:
+            message += (
+                " It includes the IP address: everyone who shares that network is blocked too."
+            )
+        messages.success(request, message)
         return redirect("comments:moderation-queue")
     return render(
         request,
