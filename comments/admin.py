@@ -234,7 +234,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "acted_at"
     search_fields = ["note", "comment__body", "comment__name", "=comment__id"]
-    list_select_related = ["moderator", "comment"]
+    list_select_related = ["moderator", "comment__article", "ban"]
 
     def has_add_permission(self, request):
         return False
@@ -248,11 +248,20 @@ class ModerationActionAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def comment_link(self, action):
         if action.comment_id is None:
+            # Deleted comments are named in the note; a ban made in the admin has none.
+            if action.ban_id is not None:
+                return format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:comments_ban_change", args=[action.ban_id]),
+                    action.ban,
+                )
             return "—"
+        comment = action.comment
         return format_html(
-            '<a href="{}">#{}</a>',
-            reverse("admin:comments_comment_change", args=[action.comment_id]),
-            action.comment_id,
+            '<a href="{}"><span dir="auto">{}</span> on “{}”</a>',
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            comment.name,
+            comment.article.headline,
         )
 
 

@@ -292,3 +292,45 @@ def test_the_queue_link_costs_one_query_however_many_comments_wait(
         page = html(moderator_client.get(reverse("admin:index")))
 
     assert "11 comments waiting" in page
+
+
+def test_the_audit_log_names_the_commenter_and_the_article_of_each_step(
+    moderator_client, moderator
+):
+    article = ArticleFactory(headline="Budget debate")
+    comment = add_comment(article=article, name="Troll")
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+
+    page = html(moderator_client.get(reverse("admin:comments_moderationaction_changelist")))
+
+    assert (
+        f'<a href="{change_url(comment)}"><span dir="auto">Troll</span> on “Budget debate”</a>'
+        in page
+    )
+    assert f">#{comment.pk}<" not in page
+
+
+def test_the_audit_log_list_queries_do_not_grow_with_its_rows(
+    moderator_client, moderator, django_assert_max_num_queries
+):
+    log_url = reverse("admin:comments_moderationaction_changelist")
+
+    def log_steps(count):
+        for _ in range(count):
+            comment = add_comment(article=ArticleFactory())
+            moderation.comment_hide(comment=comment, moderator=moderator, reason="spam")
+            moderation.ban_create(
+                moderator=moderator, email=comment.email, reason="spam", comment=comment
+            )
+
+    log_steps(1)
+    moderator_client.get(log_url)
+    with django_assert_max_num_queries(30) as few:
+        moderator_client.get(log_url)
+    baseline = len(few.captured_queries)
+    log_steps(15)
+
+    with django_assert_max_num_queries(baseline):
+        page = html(moderator_client.get(log_url))
+
+    assert page.count(" on “Headline number") >= 32
