@@ -62,8 +62,24 @@ class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
     can_delete = False
-    fields = ["reported_at", "reason", "note", "resolved_at", "resolved_by"]
+    fields = [
+        "reported_at",
+        "reason",
+        "note",
+        "network",
+        "reported_by",
+        "resolved_at",
+        "resolved_by",
+    ]
     readonly_fields = fields
+    ordering = ["reported_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by", "resolved_by")
+
+    @admin.display(description="From")
+    def network(self, report):
+        return report.network_label
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from comments import moderation
 from comments.models import Comment, ModerationAction, ModerationReason
-from tests.comments.helpers import NOW, add_comment, html
+from tests.comments.helpers import NOW, add_comment, html, post_comment
 from tests.factories import (
     MODERATOR_PERMISSIONS,
     ArticleFactory,
@@ -444,3 +444,25 @@ def test_moderator_page_queries_do_not_grow_with_comments(
         response = client.get(article.get_absolute_url())
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("staff without a role", Status.PENDING),
+        ("editor", Status.PUBLISHED),
+        ("moderator", Status.PUBLISHED),
+    ],
+)
+def test_only_editors_and_moderators_skip_the_hold_on_a_premoderated_article(client, who, expected):
+    users = {
+        "staff without a role": lambda: UserFactory(is_staff=True),
+        "editor": EditorFactory,
+        "moderator": ModeratorFactory,
+    }
+    article = ArticleFactory(comments_premoderated=True)
+    client.force_login(users[who]())
+
+    post_comment(client, article, body="Buy cheap watches")
+
+    assert Comment.objects.get().status == expected
