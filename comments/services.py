@@ -35,6 +35,20 @@ class DuplicateComment(CommentRefused):
         self.original = original
 
 
+class ArticleNotOpen(CommentRefused):
+    """No article readers may see: refusals then say nothing of it."""
+
+    def __init__(self):
+        super().__init__("This article is not open for comments.", status=404)
+
+
+class ReplyTargetGone(CommentRefused):
+    """The comment answered is not one readers may see (any more): it is never named."""
+
+    def __init__(self):
+        super().__init__("The comment you are replying to is not available any more.", status=404)
+
+
 @dataclass
 class CommentAttempt:
     """Everything the posting rules look at, gathered once."""
@@ -90,7 +104,7 @@ def _digest(*parts: object) -> str:
 
 def ensure_article_accepts_comments(attempt: CommentAttempt) -> None:
     if not Article.objects.published().filter(pk=attempt.article.pk).exists():
-        raise CommentRefused("This article is not open for comments.", status=404)
+        raise ArticleNotOpen
     if not comments_are_open(attempt.article):
         raise CommentRefused("Comments are closed on this article.", status=403)
 
@@ -100,9 +114,7 @@ def ensure_reply_target_is_visible(attempt: CommentAttempt) -> None:
     if target is None:
         return
     if target.article_id != attempt.article.pk or not target.is_visible:
-        raise CommentRefused(
-            "The comment you are replying to is not available any more.", status=404
-        )
+        raise ReplyTargetGone
 
 
 def ensure_not_duplicate(attempt: CommentAttempt) -> None:
@@ -237,9 +249,7 @@ def _lock_reply_target(in_reply_to: Comment | None) -> Comment | None:
     locked = Comment.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
     fresh = {comment.pk: comment for comment in locked}.get(in_reply_to.pk)
     if fresh is None:
-        raise CommentRefused(
-            "The comment you are replying to is not available any more.", status=404
-        )
+        raise ReplyTargetGone
     return fresh
 
 

@@ -13,8 +13,10 @@ from comments import services
 from comments.forms import CommentForm, csrf_input_for, staff_initial
 from comments.models import Comment
 from comments.services import (
+    ArticleNotOpen,
     CommentRefused,
     DuplicateComment,
+    ReplyTargetGone,
     comments_are_open,
     comments_close,
     comments_reopen,
@@ -54,7 +56,14 @@ def _csrf_failure(request):
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
 
 
-def _form_page(request, *, form, article, replying_to=None, refusal="", status=200):
+def _form_page(
+    request, *, form, article=None, replying_to=None, refusal="", status=200, can_post=None
+):
+    """The comment form shown again, or a refusal, with the reader's text kept.
+
+    Callers pass only a published article and a visible comment of it: whatever is on
+    this page, a reader may see.
+    """
     if form.is_bound:
         form.restart_clock()
     return render(
@@ -62,15 +71,38 @@ def _form_page(request, *, form, article, replying_to=None, refusal="", status=2
         "comments/comment_form_page.html",
         {
             "form": form,
-            # A 404 refusal must not reveal a draft's headline.
-            "article": article if status != 404 else None,
-            "replying_to": replying_to if status != 404 else None,
+            "article": article,
+            "replying_to": replying_to,
             "refusal": refusal,
-            "can_post": status in (200, 429),
+            "can_post": (status in (200, 429)) if can_post is None else can_post,
             "csrf_input": csrf_input_for(request),
         },
         status=status,
     )
+
+
+def _not_open_page(request, *, form):
+    # The same page for a draft, a scheduled story and a number that was never used: a
+    # refusal must not tell them apart, let alone name one.
+    return _form_page(request, form=form, refusal=ArticleNotOpen().message, status=404)
+
+
+def _reply_target(article: Article, raw: str) -> Comment | None:
+    """The visible comment of this article the reader answers; refuse anything else."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise ReplyTargetGone
+    target = (
+        Comment.objects.visible()
+        .filter(article=article, pk=int(raw))
+        .select_related("in_reply_to", "user__author_profile")
+        .first()
+    )
+    if target is None:
+        raise ReplyTargetGone
+    return target
 
 
 @csrf_exempt
@@ -78,26 +110,20 @@ def _form_page(request, *, form, article, replying_to=None, refusal="", status=2
 def comment_post(request, article_pk):
     if (failure := _csrf_failure(request)) is not None:
         return failure
-    article = Article.objects.select_related("section").filter(pk=article_pk).first()
     form = CommentForm(request.POST)
+    article = Article.objects.published().select_related("section").filter(pk=article_pk).first()
     if article is None:
+        return _not_open_page(request, form=form)
+    try:
+        replying_to = _reply_target(article, request.POST.get("in_reply_to", ""))
+    except ReplyTargetGone as refusal:
+        # Named by the reader, but not one readers may see: refused without naming it.
         return _form_page(
-            request,
-            form=form,
-            article=None,
-            refusal="This article is not open for comments.",
-            status=404,
+            request, form=form, article=article, refusal=refusal.message, status=refusal.status
         )
-    valid = form.is_valid()
-    reply_to_pk = form.cleaned_data.get("in_reply_to") if valid else None
-    replying_to = Comment.objects.filter(pk=reply_to_pk).first() if reply_to_pk else None
-    if not valid:
+    if not form.is_valid():
         return _form_page(request, form=form, article=article, replying_to=replying_to)
     try:
-        if reply_to_pk and replying_to is None:
-            raise CommentRefused(
-                "The comment you are replying to is not available any more.", status=404
-            )
         comment = services.comment_post(
             article=article,
             name=form.cleaned_data["name"],
@@ -113,7 +139,11 @@ def comment_post(request, article_pk):
         if original is not None and original.is_visible:
             return redirect(thread_url(original))
         return redirect(f"{article.get_absolute_url()}#comments")
+    except ArticleNotOpen:  # Unpublished while the reader wrote.
+        return _not_open_page(request, form=form)
     except CommentRefused as refusal:
+        if isinstance(refusal, ReplyTargetGone):  # Hidden while the reader wrote.
+            replying_to = None
         return _form_page(
             request,
             form=form,

@@ -13,7 +13,7 @@ from tests.factories import PAST, CommentFactory
 NOW = PAST + timedelta(hours=1)
 
 
-def rendered_token(*, at) -> str:
+def rendered_token(*, at, article=None) -> str:
     """The hidden field of a form that was shown to the reader at `at`."""
     return signing.dumps(at.timestamp(), salt=RENDERED_AT_SALT)
 
