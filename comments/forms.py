@@ -9,6 +9,8 @@ from django.utils import timezone
 from comments.text import control_characters, is_blank, normalize_newlines
 
 RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
+# Text up to this many times a field's limit is shown again for the reader to shorten.
+SHOW_AGAIN_FACTOR = 2
 
 
 def rendered_at_token() -> str:
@@ -90,19 +92,26 @@ class CommentForm(forms.Form):
         return name
 
     def clean_body(self):
-        body = normalize_newlines(self.cleaned_data["body"])
+        raw = self.cleaned_data["body"]
+        limit = settings.COMMENTS_MAX_LENGTH
+        # Measured before anything looks at each character, so a megabyte from a script
+        # costs no more than a paragraph. A CRLF pair becomes one line break when stored.
+        length = len(raw) - raw.count("\r\n")
+        if length > limit:
+            message = (
+                f"Comments are limited to {limit:,} characters; "
+                f"yours has {length:,}. Please shorten it."
+            )
+            if length > SHOW_AGAIN_FACTOR * limit:
+                message += " It is too long to show here again."
+            raise forms.ValidationError(message)
+        body = normalize_newlines(raw)
         if control_characters(body, allow_line_breaks=True):
             raise forms.ValidationError(
                 "Your comment contains invisible control characters; please remove them."
             )
         if is_blank(body):
             raise forms.ValidationError("Please write a comment before posting.")
-        limit = settings.COMMENTS_MAX_LENGTH
-        if len(body) > limit:
-            raise forms.ValidationError(
-                f"Comments are limited to {limit:,} characters; "
-                f"yours has {len(body):,}. Please shorten it."
-            )
         return body
 
     def clean(self):
@@ -126,3 +135,14 @@ class CommentForm(forms.Form):
         """Show the form again with a new render time, so the reader can simply post again."""
         self.data = self.data.copy()
         self.data["rendered_at"] = rendered_at_token()
+        # A reader a little over a limit gets the text back to shorten it; what only a
+        # script sends is not echoed (it would make every refusal a megabyte to send).
+        limits = {
+            "name": settings.COMMENTS_NAME_MAX_LENGTH,
+            "email": 254,
+            "body": settings.COMMENTS_MAX_LENGTH,
+            "website": 200,
+        }
+        for name, limit in limits.items():
+            if len(self.data.get(name, "")) > SHOW_AGAIN_FACTOR * limit:
+                self.data[name] = ""
