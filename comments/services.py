@@ -30,7 +30,7 @@ class CommentRefused(Exception):
 class DuplicateComment(CommentRefused):
     """The same comment posted again (a double click): the first one stands."""
 
-    def __init__(self, message: str, *, original: Comment | None):
+    def __init__(self, message: str, *, original: Comment):
         super().__init__(message, status=409)
         self.original = original
 
@@ -159,28 +159,46 @@ def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
 # Moderation mode: published at once, or held for review (and why)
 
 
-def hold_reason(attempt: CommentAttempt) -> str:
-    """Why this comment must wait for a moderator, or "" to publish it at once."""
+@dataclass(frozen=True)
+class Hold:
+    """Why a comment waits for a moderator: the note for them, and what its poster is told.
+
+    An empty notice means the poster is told only that it awaits review (a spammer is not
+    told which word gave them away).
+    """
+
+    reason: str
+    notice: str = ""
+
+
+def hold_reason(attempt: CommentAttempt) -> Hold | None:
+    """Why this comment must wait for a moderator, or None to publish it at once."""
     if attempt.is_staff:
-        return ""
+        return None
     article = attempt.article
     if article.comments_premoderated:
-        return "Comments on this article are held for approval."
+        return Hold("Comments on this article are held for approval.")
     if article.section.comments_premoderated:
-        return f"Comments in {article.section.name} are held for approval."
+        return Hold(f"Comments in {article.section.name} are held for approval.")
     links = count_links(attempt.body)
-    if links > settings.COMMENTS_MAX_LINKS:
-        return f"Contains {links} links."
+    allowed = settings.COMMENTS_MAX_LINKS
+    if links > allowed:
+        because = (
+            f"it has more than {allowed} link{'' if allowed == 1 else 's'}"
+            if allowed
+            else "it contains links"
+        )
+        return Hold(f"Contains {links} links.", notice=f"held because {because}")
     lowered = f"{attempt.name}\n{attempt.body}".casefold()
     for word in settings.COMMENTS_SUSPECT_WORDS:
         if word.casefold() in lowered:
-            return f'Contains a suspect word: "{word}".'
+            return Hold(f'Contains a suspect word: "{word}".')
     needed = settings.COMMENTS_HOLD_FIRST_N
     if needed > 0:
         approved = Comment.objects.visible().filter(email=attempt.email).count()
         if approved < needed:
-            return f"One of the first {needed} comments from this email address."
-    return ""
+            return Hold(f"One of the first {needed} comments from this email address.")
+    return None
 
 
 def comment_post(
@@ -220,7 +238,7 @@ def comment_post(
         ensure_not_duplicate(attempt)
         ensure_within_rate_limits(attempt)
 
-        reason = hold_reason(attempt)
+        hold = hold_reason(attempt)
         target = attempt.in_reply_to
         comment = Comment.objects.create(
             article=article,
@@ -232,9 +250,11 @@ def comment_post(
             email=attempt.email,
             body=attempt.body,
             ip_hash=attempt.ip_hash,
-            status=Comment.Status.PENDING if reason else Comment.Status.PUBLISHED,
-            review_reason=reason,
+            status=Comment.Status.PENDING if hold else Comment.Status.PUBLISHED,
+            review_reason=hold.reason if hold else "",
         )
+        # Not stored: only the poster, right now, is told why (see Hold).
+        comment.hold_notice = hold.notice if hold else ""
         if comment.is_visible:
             comment_count_refresh(article_id=article.pk)
             transaction.on_commit(purge_public_pages)

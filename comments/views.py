@@ -134,9 +134,15 @@ def comment_post(request, article_pk):
             ip_address=client_ip(request),
         )
     except DuplicateComment as duplicate:
-        messages.info(request, duplicate.message)
         original = duplicate.original
-        if original is not None and original.is_visible:
+        # A reader still holding an unread message has double-clicked: the first post's
+        # thank-you is on its way to the page, and one message, the true one, is enough.
+        if not len(messages.get_messages(request)):
+            if original.status == Comment.Status.HIDDEN:
+                messages.info(request, duplicate.message)
+            else:
+                _tell_posted(request, original)
+        if original.is_visible:
             return redirect(thread_url(original))
         return redirect(f"{article.get_absolute_url()}#comments")
     except ArticleNotOpen:  # Unpublished while the reader wrote.
@@ -152,14 +158,27 @@ def comment_post(request, article_pk):
             refusal=refusal.message,
             status=refusal.status,
         )
+    _tell_posted(request, comment)
+    if comment.is_visible:
+        return redirect(thread_url(comment))
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+def _tell_posted(request, comment: Comment) -> None:
+    """Say where the reader's comment stands: published, or held (and why, when we may)."""
     if comment.is_visible:
         messages.success(request, "Thank you, your comment is published.")
-        return redirect(thread_url(comment))
-    messages.info(
-        request,
-        "Thank you. Your comment is awaiting review and will appear once a moderator approves it.",
-    )
-    return redirect(f"{article.get_absolute_url()}#comments")
+    elif notice := getattr(comment, "hold_notice", ""):
+        messages.info(
+            request,
+            f"Thank you. Your comment is {notice}; a moderator will review it before it appears.",
+        )
+    else:
+        messages.info(
+            request,
+            "Thank you. Your comment is awaiting review and will appear once a moderator "
+            "approves it.",
+        )
 
 
 @require_GET

@@ -36,8 +36,8 @@ def post_url(article) -> str:
     return reverse("comments:comment-post", kwargs={"article_pk": article.pk})
 
 
-def post_comment(client, article, *, ip="203.0.113.7", **overrides):
-    return client.post(post_url(article), comment_data(**overrides), REMOTE_ADDR=ip)
+def post_comment(client, article, *, ip="203.0.113.7", follow=False, **overrides):
+    return client.post(post_url(article), comment_data(**overrides), REMOTE_ADDR=ip, follow=follow)
 
 
 def html(response) -> str:

@@ -150,6 +150,15 @@ def test_refused_attempts_do_not_use_up_the_readers_allowance(client, settings):
     assert post_comment(client, article, body="Two").status_code == 302
 
 
+def page_messages(response) -> list[str]:
+    """The messages a reader sees at the top of the page."""
+    page = html(response)
+    if 'class="messages"' not in page:
+        return []
+    block = page.split('class="messages"')[1].split("</div>\n    </div>")[0]
+    return [part.split(">", 1)[1].split("</div>")[0] for part in block.split('role="status"')[1:]]
+
+
 def test_an_exact_duplicate_posted_twice_is_stored_once(client):
     article = ArticleFactory()
 
@@ -160,7 +169,48 @@ def test_an_exact_duplicate_posted_twice_is_stored_once(client):
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
     assert first["Location"].endswith(f"#comment-{comment.pk}")
-    assert "You have already posted this comment." in html(client.get(second["Location"]))
+
+
+def test_a_double_click_shows_one_message_the_true_one(client):
+    article = ArticleFactory()
+
+    # The browser leaves the first post's page unread and follows the second.
+    post_comment(client, article, body="Double click")
+    response = post_comment(client, article, body="Double click", follow=True)
+
+    assert page_messages(response) == ["Thank you, your comment is published."]
+    assert Comment.objects.count() == 1
+
+
+def test_a_double_click_on_a_held_comment_shows_one_message_the_true_one(client):
+    article = ArticleFactory(comments_premoderated=True)
+
+    post_comment(client, article, body="Double click")
+    response = post_comment(client, article, body="Double click", follow=True)
+
+    assert len(page_messages(response)) == 1
+    assert page_messages(response)[0].startswith("Thank you. Your comment is awaiting review")
+
+
+def test_posting_the_same_comment_again_later_says_it_is_published(client):
+    article = ArticleFactory()
+    post_comment(client, article, body="Said once", follow=True)
+
+    response = post_comment(client, article, body="Said once", follow=True)
+
+    assert page_messages(response) == ["Thank you, your comment is published."]
+    assert Comment.objects.count() == 1
+
+
+def test_posting_again_a_comment_moderators_hid_says_only_that_it_was_posted(client):
+    article = ArticleFactory()
+    add_comment(
+        article=article, email="ayesha@example.org", body="Said once", status=Comment.Status.HIDDEN
+    )
+
+    response = post_comment(client, article, body="Said once", follow=True)
+
+    assert page_messages(response) == ["You have already posted this comment."]
 
 
 def test_the_same_words_in_answer_to_someone_else_are_not_a_duplicate(client):
@@ -183,6 +233,10 @@ def test_a_comment_with_too_many_links_waits_for_review(client):
     assert comment.status == Comment.Status.PENDING
     assert comment.review_reason == "Contains 3 links."
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert page_messages(client.get(response["Location"])) == [
+        "Thank you. Your comment is held because it has more than 2 links; "
+        "a moderator will review it before it appears."
+    ]
 
 
 def test_a_comment_with_a_few_links_is_published(client):
