@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from comments import services
-from comments.forms import CommentForm, csrf_input_for, staff_initial
+from comments.forms import CommentForm, csrf_input_for, rendered_at_token, staff_initial
 from comments.models import Comment
 from comments.services import (
     ArticleNotOpen,
@@ -45,6 +47,23 @@ def thread_url(comment: Comment) -> str:
     page = thread_page_of(comment)
     query = f"?{PAGE_PARAMETER}={page}" if page > 1 else ""
     return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
+
+
+CROSS_SITE_MESSAGE = "Comments can only be posted from this site's own pages."
+
+
+def _is_cross_site(request) -> bool:
+    """Whether the browser says another site's page sent this post (no header: assume not)."""
+    # Browsers set Sec-Fetch-Site themselves and pages cannot forge it; older ones send
+    # only Origin, and the oldest neither (their readers keep posting as before).
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "same-site", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
 def _csrf_failure(request):
@@ -108,9 +127,12 @@ def _reply_target(article: Article, raw: str) -> Comment | None:
 @csrf_exempt
 @require_POST
 def comment_post(request, article_pk):
+    if _is_cross_site(request):
+        # Said plainly and before anything is looked up: the page that sent it is hostile.
+        return HttpResponseForbidden(CROSS_SITE_MESSAGE, content_type="text/plain; charset=utf-8")
     if (failure := _csrf_failure(request)) is not None:
         return failure
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article_pk=article_pk)
     article = Article.objects.published().select_related("section").filter(pk=article_pk).first()
     if article is None:
         return _not_open_page(request, form=form)
@@ -182,6 +204,15 @@ def _tell_posted(request, comment: Comment) -> None:
 
 
 @require_GET
+@never_cache
+def comment_form_token(request, article_pk):
+    """Stamp the form when the reader's browser shows it (a cached page's stamp is shared)."""
+    if not Article.objects.published().filter(pk=article_pk).exists():
+        raise Http404
+    return JsonResponse({"rendered_at": rendered_at_token(article_pk=article_pk)})
+
+
+@require_GET
 def comment_reply(request, pk):
     """A page to answer one comment: the "Reply" link works without JavaScript."""
     comment = get_object_or_404(
@@ -189,7 +220,10 @@ def comment_reply(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
-    form = CommentForm(initial={"in_reply_to": comment.pk, **staff_initial(request.user)})
+    form = CommentForm(
+        initial={"in_reply_to": comment.pk, **staff_initial(request.user)},
+        article_pk=comment.article_id,
+    )
     if not comments_are_open(comment.article):
         return _form_page(
             request,

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 
+from comments.forms import RENDERED_AT_SALT
 from comments.models import Comment
 from tests.comments.helpers import (
     NOW,
@@ -41,7 +43,7 @@ def test_a_form_posted_faster_than_a_person_can_type_is_refused_but_kept(client)
     article = ArticleFactory()
 
     response = post_comment(
-        client, article, rendered_at=rendered_token(at=NOW - timedelta(seconds=1))
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(seconds=1))
     )
 
     assert "That was quick!" in html(response)
@@ -53,14 +55,18 @@ def test_the_minimum_time_to_post_is_a_setting(client, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     article = ArticleFactory()
 
-    response = post_comment(client, article, rendered_at=rendered_token(at=NOW))
+    response = post_comment(client, article, rendered_at=rendered_token(article=article, at=NOW))
 
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("token", ["", "1416503280.0", "forged:token:value"])
+@pytest.mark.parametrize(
+    "token", ["", "1416503280.0", "forged:token:value", "signed time without the article"]
+)
 def test_a_form_without_a_genuine_render_time_is_refused(client, token):
     article = ArticleFactory()
+    if token == "signed time without the article":
+        token = signing.dumps(NOW.timestamp(), salt=RENDERED_AT_SALT)
 
     response = post_comment(client, article, rendered_at=token)
 
@@ -68,14 +74,61 @@ def test_a_form_without_a_genuine_render_time_is_refused(client, token):
     assert not Comment.objects.exists()
 
 
-def test_a_page_cached_for_hours_still_posts(client):
+def test_a_form_shown_hours_ago_still_posts(client):
     article = ArticleFactory()
 
     response = post_comment(
-        client, article, rendered_at=rendered_token(at=NOW - timedelta(hours=6))
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=3))
     )
 
     assert response.status_code == 302
+
+
+def test_a_form_left_open_too_long_has_expired_but_keeps_the_text(client, time_machine):
+    article = ArticleFactory()
+
+    response = post_comment(
+        client,
+        article,
+        body="Written after lunch",
+        rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=4, seconds=1)),
+    )
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "This form has expired (it was opened more than 4 hours ago)." in page
+    assert "Written after lunch" in page
+    assert not Comment.objects.exists()
+    # The form shown again is a fresh one: posting it in a moment works.
+    token = page.split('name="rendered_at" value="')[1].split('"')[0]
+    time_machine.move_to(NOW + timedelta(seconds=30), tick=False)
+    assert post_comment(client, article, rendered_at=token).status_code == 302
+
+
+def test_how_long_a_form_lasts_is_a_setting(client, settings):
+    settings.COMMENTS_FORM_MAX_AGE_SECONDS = 30 * 60
+    article = ArticleFactory()
+
+    response = post_comment(
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=1))
+    )
+
+    assert "This form has expired (it was opened more than 30 minutes ago)." in html(response)
+
+
+def test_a_form_of_another_article_is_refused_but_kept(client):
+    article, other = ArticleFactory(), ArticleFactory()
+
+    response = post_comment(
+        client,
+        article,
+        body="Meant for this one",
+        rendered_at=rendered_token(article=other, at=NOW - timedelta(minutes=1)),
+    )
+
+    assert "The form was incomplete." in html(response)
+    assert "Meant for this one" in html(response)
+    assert not Comment.objects.exists()
 
 
 def test_reader_answering_three_people_in_five_minutes_is_never_refused(client, time_machine):
@@ -266,7 +319,7 @@ def test_behind_a_proxy_each_reader_is_limited_by_their_own_address(client, sett
     def post_via_proxy(email, forwarded_for):
         return client.post(
             post_url(article),
-            comment_data(email=email, body=f"From {email}"),
+            comment_data(article, email=email, body=f"From {email}"),
             REMOTE_ADDR="10.0.0.1",
             HTTP_X_FORWARDED_FOR=forwarded_for,
         )
