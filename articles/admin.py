@@ -37,6 +37,32 @@ def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
     )
 
 
+# The picker shows the newest photos; older ones are a search away.
+PICKER_LIMIT = 60
+# Picker tiles are about 200 CSS pixels wide: the two smallest widths cover 2x screens.
+PICKER_WIDTHS = 2
+
+
+def picker_thumbnail(image: Image) -> dict | None:
+    """The small renditions a picker tile draws (never the 960 px ones, nor the original)."""
+    picture = image.picture("full") if image.file and image.width else None
+    if picture is None:
+        return None
+
+    def srcset(sources) -> str:
+        return ", ".join(f"{s.url} {s.width}w" for s in sources[:PICKER_WIDTHS])
+
+    smallest = picture.fallback[0]
+    return {
+        "src": smallest.url,
+        "srcset": srcset(picture.fallback),
+        "modern_srcset": srcset(picture.modern),
+        "modern_type": picture.modern_type,
+        "width": smallest.width,
+        "height": smallest.height,
+    }
+
+
 class PurgesPublicPagesMixin:
     """Readers see admin edits at once: any save or delete empties the page cache."""
 
@@ -147,10 +173,12 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             raise PermissionDenied
         query = request.GET.get("q", "").strip()
         images, _ = self.get_search_results(request, self.get_queryset(request), query)
+        images = list(images.select_related("photographer")[:PICKER_LIMIT])
         context = {
             **self.admin_site.each_context(request),
             "title": "Choose a photo for the article",
-            "images": images.select_related("photographer")[:60],
+            "tiles": [(image, picker_thumbnail(image)) for image in images],
+            "limited": len(images) == PICKER_LIMIT,
             "query": query,
             "func_num": request.GET.get("CKEditorFuncNum", ""),
             "is_popup": True,

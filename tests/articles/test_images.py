@@ -16,6 +16,7 @@ from PIL import Image as PillowImage
 from articles.models import Image, Rendition
 from tests.factories import (
     PAST,
+    ArticleFactory,
     AuthorFactory,
     ImageFactory,
     jpeg_with_gps_bytes,
@@ -395,3 +396,51 @@ def test_the_figure_dialogs_browse_window_lists_and_searches_the_library(editor_
     assert "Lanterns over the bazaar" in found and "Cricket at dusk" not in found
     client.logout()
     assert client.get(pick_url).status_code == 302  # readers are sent to the login page
+
+
+def test_the_browse_window_shows_small_thumbnails_with_caption_and_credit(editor_client):
+    image = ImageFactory(
+        file=upload(photo_bytes((1600, 1200))),
+        caption="Lanterns over the bazaar",
+        credit="Hira Baloch/Newsroom",
+    )
+    ImageFactory(caption="Cricket at dusk", credit="")
+
+    page = editor_client.get(reverse("admin:articles_image_pick")).content.decode()
+
+    tiles = re.findall(r'<button type="button" class="picker-choice".*?</button>', page, re.DOTALL)
+    assert len(tiles) == 2
+    lanterns = next(tile for tile in tiles if "Lanterns over the bazaar" in tile)
+    assert "Hira Baloch/Newsroom" in lanterns
+    thumbnail = re.search(r"<picture>.*?</picture>", lanterns, re.DOTALL)[0]
+    assert "full-320" in thumbnail
+    assert "full-960" not in thumbnail and "full-1600" not in thumbnail
+    assert image.file.url not in page  # never the original
+    assert all(" disabled " in tile for tile in tiles)  # until the picker's script is ready
+    assert "No credit yet" in next(tile for tile in tiles if "Cricket at dusk" in tile)
+
+
+def test_deleting_a_figures_photo_leaves_no_empty_frame_in_the_saved_body(editor_client):
+    from tests.articles.test_admin import article_form
+
+    photo = ImageFactory(caption="Boats at dawn")
+    article = ArticleFactory(body="<p>Before.</p>")
+    # What the editor posts after deleting the photo of one figure and the caption of another.
+    body = (
+        '<p>Before.</p><figure class="figure"><img><figcaption class="figure-caption">'
+        "Rescuers at the bridge</figcaption></figure>"
+        f'<figure class="figure"><img src="{photo.body_reference}" alt="Two boats">'
+        '<figcaption class="figure-caption"></figcaption></figure><p>After.</p>'
+    )
+    data = article_form(
+        article.section, [(AuthorFactory(), "")], body=body, slug=article.slug, headline="Floods"
+    )
+
+    response = editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == (
+        f'<p>Before.</p><figure><img src="{photo.body_reference}" alt="Two boats"></figure>'
+        "<p>After.</p>"
+    )
