@@ -444,3 +444,12 @@ def test_deleting_a_figures_photo_leaves_no_empty_frame_in_the_saved_body(editor
         f'<p>Before.</p><figure><img src="{photo.body_reference}" alt="Two boats"></figure>'
         "<p>After.</p>"
     )
+
+
+def test_admin_pages_link_the_sites_favicon(editor_client, settings):
+    from django.contrib.staticfiles import finders
+
+    page = editor_client.get(reverse("admin:index")).content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert finders.find("favicon.svg")

@@ -220,3 +220,20 @@ def test_picker_tiles_wait_for_the_script_and_show_the_photo_already_chosen(
     expect(picker.get_by_role("button", name="Harbour cranes")).to_have_attribute(
         "aria-pressed", "false"
     )
+
+
+def test_the_paragraph_style_arrow_is_drawn_without_a_font_glyph(browser, live_server, settings):
+    article = ArticleFactory(body="<p>The festival opened at dusk.</p>")
+    _, page = signed_in_page(browser, live_server, settings, EditorFactory())
+
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    dropdown = page.locator(".prose-menubar__selected").first
+    expect(dropdown).to_be_visible()
+    arrow = dropdown.evaluate(
+        """element => {
+            const style = getComputedStyle(element, "::after");
+            return {content: style.content, border: style.borderTopWidth};
+        }"""
+    )
+
+    assert arrow == {"content": '""', "border": "5px"}  # a CSS triangle, not "⏷"
