@@ -237,3 +237,37 @@ def test_the_paragraph_style_arrow_is_drawn_without_a_font_glyph(browser, live_s
     )
 
     assert arrow == {"content": '""', "border": "5px"}  # a CSS triangle, not "⏷"
+
+
+def test_editor_sets_the_focal_point_on_the_first_upload_and_saves_once(
+    browser, live_server, settings, tmp_path
+):
+    editor = EditorFactory()
+    chosen = tmp_path / "harbour.jpg"
+    chosen.write_bytes(uploaded_jpeg(size=(1600, 800)).read())
+    _, page = signed_in_page(browser, live_server, settings, editor)
+
+    page.goto("/admin/articles/image/add/")
+    expect(page.get_by_text("Choose a photo above, then click")).to_be_visible()
+    page.locator("#id_file").set_input_files(str(chosen))
+    photo = page.locator("[data-focal-picker] img")
+    expect(photo).to_be_visible()
+    photo.evaluate("img => img.decode()")
+    box = photo.bounding_box()
+    photo.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+
+    expect(page.locator("#id_focal_x")).to_have_value("25")
+    expect(page.locator("#id_focal_y")).to_have_value("75")
+    card = page.locator("[data-crop-ratio='16/9'] img")
+    expect(card).to_be_visible()
+    # The 2:1 photo's 16:9 card, moved as far left as a focal point at 25 % allows.
+    assert card.evaluate("img => img.style.left") == "0%"
+    page.locator("#id_caption").fill("Cranes over the harbour at first light")
+    page.locator("#id_credit").fill("Hira Baloch/Newsroom")
+    page.locator("#id_alt_text").fill("Three cranes against a pale sky")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/articles/image/")
+
+    image = Image.objects.get()
+    assert (image.focal_x, image.focal_y, image.width) == (25, 75, 1600)
+    assert image.uploaded_by == editor
