@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from js_asset.media import Media
 
 from articles import services
@@ -43,6 +44,32 @@ def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
         size,
         size,
     )
+
+
+# The picker shows the newest photos; older ones are a search away.
+PICKER_LIMIT = 60
+# Picker tiles are about 200 CSS pixels wide: the two smallest widths cover 2x screens.
+PICKER_WIDTHS = 2
+
+
+def picker_thumbnail(image: Image) -> dict | None:
+    """The small renditions a picker tile draws (never the 960 px ones, nor the original)."""
+    picture = image.picture("full") if image.file and image.width else None
+    if picture is None:
+        return None
+
+    def srcset(sources) -> str:
+        return ", ".join(f"{s.url} {s.width}w" for s in sources[:PICKER_WIDTHS])
+
+    smallest = picture.fallback[0]
+    return {
+        "src": smallest.url,
+        "srcset": srcset(picture.fallback),
+        "modern_srcset": srcset(picture.modern),
+        "modern_type": picture.modern_type,
+        "width": smallest.width,
+        "height": smallest.height,
+    }
 
 
 class PurgesPublicPagesMixin:
@@ -179,10 +206,12 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             raise PermissionDenied
         query = request.GET.get("q", "").strip()
         images, _ = self.get_search_results(request, self.get_queryset(request), query)
+        images = list(images.select_related("photographer")[:PICKER_LIMIT])
         context = {
             **self.admin_site.each_context(request),
             "title": "Choose a photo for the article",
-            "images": images.select_related("photographer")[:60],
+            "tiles": [(image, picker_thumbnail(image)) for image in images],
+            "limited": len(images) == PICKER_LIMIT,
             "query": query,
             "func_num": request.GET.get("CKEditorFuncNum", ""),
             "is_popup": True,
@@ -190,6 +219,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/image/pick.html", context)
 
     class Media:
+        css = {"all": ["articles/image_admin.css"]}
         js = ["articles/focal_point.js"]
 
     @admin.display(description="Image")
@@ -198,31 +228,30 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="Set by clicking")
     def focal_picker(self, image):
-        if not image.pk or not image.width:
-            return "Shown after the photo is saved."
-        picture = image.picture("full")
+        # On a new image the photo comes from the file the editor chose (read in the
+        # browser by focal_point.js), so the focal point is set before the first save.
+        picture = image.picture("full") if image.pk and image.width else None
         return format_html(
-            '<span data-focal-picker style="position:relative;display:inline-block">'
-            '<img src="{}" alt="" width="480" style="max-width:480px;height:auto;'
-            'cursor:crosshair" title="Click the part of the photo every crop must keep">'
-            '<span class="focal-marker" aria-hidden="true" style="position:absolute;'
-            "left:{}%;top:{}%;width:18px;height:18px;margin:-9px 0 0 -9px;"
-            "border:3px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #000;"
-            'pointer-events:none"></span></span>',
-            picture.fallback[min(2, len(picture.fallback) - 1)].url,
-            image.focal_x,
-            image.focal_y,
+            '<span data-focal-picker class="focal-picker"{}>'
+            '<img src="{}" alt="" width="480" title="Click the part of the photo every crop '
+            'must keep"><span class="focal-marker" aria-hidden="true"></span></span>'
+            '<span class="focal-waiting"{}>Choose a photo above, then click its most '
+            "important point here.</span>",
+            "" if picture else " hidden",
+            picture.fallback[min(2, len(picture.fallback) - 1)].url if picture else "",
+            " hidden" if picture else "",
         )
 
     @admin.display(description="Crops")
     def crops(self, image):
-        if not image.pk:
-            return "Shown after the photo is saved."
-        return format_html(
-            "{} {}<br><small>Front page card and square portrait, cut around the focal "
-            "point. Save to see a new focal point applied.</small>",
-            thumbnail(image, size=240, crop="card"),
-            thumbnail(image, size=120, crop="square"),
+        # Drawn in the browser from the photo above and the focal point fields, so a
+        # click shows its effect at once; the saved renditions are cut the same way.
+        return mark_safe(
+            '<span class="crop-previews" data-crop-previews hidden>'
+            '<span class="crop-preview" data-crop-ratio="16/9" style="width:240px"><img alt="">'
+            '</span><span class="crop-preview" data-crop-ratio="1/1" style="width:120px">'
+            '<img alt=""></span></span><br><small>Front page card and square portrait, cut '
+            "around the focal point.</small>"
         )
 
     @admin.display(description="Address for article bodies")
@@ -243,6 +272,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        form.discard_kept_upload()
 
 
 class BylineInline(admin.TabularInline):

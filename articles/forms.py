@@ -1,22 +1,153 @@
-from django import forms
-from django.utils import timezone
-from django.utils.text import slugify
+import base64
+import io
+from datetime import timedelta
 
-from articles.imaging import ACCEPTED_CONTENT_TYPES, normalise_upload
+from django import forms
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.html import format_html
+from django.utils.text import slugify
+from PIL import Image as PillowImage
+
+from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
 from articles.models import Article, Image
+
+# An upload whose form had errors waits here, already cleaned, so the editor need not
+# choose the file again. The names are long and random, and the folder is swept.
+KEPT_UPLOAD_FOLDER = "kept-uploads"
+KEPT_UPLOAD_SALT = "articles.kept-upload"
+KEPT_UPLOAD_MAX_AGE = timedelta(days=1)
+KEPT_PREVIEW_WIDTH = 480
+
+
+def kept_upload_store(upload: NormalisedImageFile) -> str:
+    """Store a cleaned upload for the form's next attempt and return its signed token."""
+    kept_uploads_sweep()
+    extension = upload.name.rsplit(".", 1)[-1]
+    upload.seek(0)
+    stored = default_storage.save(
+        f"{KEPT_UPLOAD_FOLDER}/{get_random_string(32)}.{extension}", upload
+    )
+    return signing.dumps(
+        {"stored": stored, "name": upload.name, "width": upload.width, "height": upload.height},
+        salt=KEPT_UPLOAD_SALT,
+        compress=True,
+    )
+
+
+def kept_upload_open(token: str) -> NormalisedImageFile | None:
+    """The upload a token names, or None if the token is forged, expired or swept."""
+    try:
+        kept = signing.loads(token, salt=KEPT_UPLOAD_SALT, max_age=KEPT_UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    stored = kept["stored"]
+    if not stored.startswith(f"{KEPT_UPLOAD_FOLDER}/") or not default_storage.exists(stored):
+        return None
+    with default_storage.open(stored, "rb") as file:
+        data = file.read()
+    # These bytes are what normalise_upload produced on the first attempt: no second check.
+    upload = NormalisedImageFile(
+        data, name=kept["name"], width=kept["width"], height=kept["height"]
+    )
+    upload.kept_as = stored
+    return upload
+
+
+def kept_uploads_sweep() -> None:
+    """Delete kept uploads older than a day: forms the editor abandoned."""
+    try:
+        _, names = default_storage.listdir(KEPT_UPLOAD_FOLDER)
+    except FileNotFoundError:
+        return
+    oldest = timezone.now() - KEPT_UPLOAD_MAX_AGE
+    for name in names:
+        path = f"{KEPT_UPLOAD_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < oldest:
+            default_storage.delete(path)
+
+
+def preview_data_uri(upload: NormalisedImageFile) -> str:
+    """A small JPEG of the upload, inline: the kept file itself is never given an address."""
+    upload.seek(0)
+    picture = PillowImage.open(upload)
+    picture.thumbnail((KEPT_PREVIEW_WIDTH, KEPT_PREVIEW_WIDTH * 4))
+    if picture.mode != "RGB":
+        picture = picture.convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=80)
+    upload.seek(0)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+class KeptUploadInput(forms.ClearableFileInput):
+    """A file input that remembers an upload across a form shown again with errors."""
+
+    kept: dict | None = None
+
+    def kept_name(self, name: str) -> str:
+        return f"{name}-kept"
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if value is None and data.get(self.kept_name(name)):
+            return kept_upload_open(data[self.kept_name(name)])
+        return value
+
+    def value_omitted_from_data(self, data, files, name):
+        return super().value_omitted_from_data(data, files, name) and not data.get(
+            self.kept_name(name)
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if not self.kept:
+            return field
+        return format_html(
+            '<div class="kept-upload" role="status">'
+            '<input type="hidden" name="{}" value="{}">'
+            '<img src="{}" alt="" width="160" data-kept-preview>'
+            "<p><strong>Your photo {} ({} × {}) is kept.</strong> Fix what is marked below "
+            "and save; choose a file only to replace it.</p></div>{}",
+            self.kept_name(name),
+            self.kept["token"],
+            self.kept["preview"],
+            self.kept["name"],
+            self.kept["width"],
+            self.kept["height"],
+            field,
+        )
 
 
 class LibraryImageField(forms.FileField):
     """An upload checked and cleaned by Newsroom's own rules, with errors that name the
     problem (Django's ImageField only says "not a valid image" whatever went wrong)."""
 
-    widget = forms.ClearableFileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES})
+    widget = KeptUploadInput(attrs={"accept": ACCEPTED_CONTENT_TYPES})
 
     def to_python(self, data):
         upload = super().to_python(data)
-        if upload is None:
-            return None
+        if upload is None or getattr(upload, "is_normalised", False):
+            return upload
         return normalise_upload(upload)
+
+
+class AltTextInput(forms.Textarea):
+    # Required only while the photo is not marked decorative, so the browser must not
+    # block the form on its own; the label, aria-required and the server say it instead.
+    def use_required_attribute(self, initial):
+        return False
+
+
+class AltTextField(forms.CharField):
+    """Shown as required; the rule itself (required unless decorative) is the model's."""
+
+    def validate(self, value):
+        # Image.clean reports a missing alt text once, with what to do instead.
+        pass
 
 
 class ImageForm(forms.ModelForm):
@@ -38,6 +169,58 @@ class ImageForm(forms.ModelForm):
             "focal_x",
             "focal_y",
         ]
+        labels = {"alt_text": "Alt text"}
+        help_texts = {
+            "alt_text": "Required unless the image is decorative. What the image shows, for "
+            "readers who cannot see it.",
+        }
+        widgets = {
+            "caption": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            "alt_text": AltTextInput(
+                attrs={"rows": 2, "class": "vLargeTextField", "aria-required": "true"}
+            ),
+            "credit": forms.TextInput(attrs={"class": "vTextField"}),
+        }
+        field_classes = {"alt_text": AltTextField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        decorative = self.is_bound and self["is_decorative"].value()
+        alt_text = self.fields["alt_text"]
+        # Shown as required (bold label) unless the editor ticked "decorative".
+        alt_text.required = not decorative
+        alt_text.widget.attrs["aria-required"] = "false" if decorative else "true"
+
+    def clean_caption(self):
+        # A caption is one line on the page: line breaks typed into the box are spaces.
+        return " ".join(self.cleaned_data["caption"].split())
+
+    def clean_alt_text(self):
+        return " ".join(self.cleaned_data["alt_text"].split())
+
+    def full_clean(self):
+        super().full_clean()
+        upload = self.cleaned_data.get("file") if self.is_bound else None
+        if not self._errors or not isinstance(upload, NormalisedImageFile):
+            return
+        if "file" in self._errors:
+            return
+        token = self.data.get(self.fields["file"].widget.kept_name(self.add_prefix("file")))
+        if not getattr(upload, "kept_as", None):
+            token = kept_upload_store(upload)
+        self.fields["file"].widget.kept = {
+            "token": token,
+            "name": upload.name,
+            "width": upload.width,
+            "height": upload.height,
+            "preview": preview_data_uri(upload),
+        }
+
+    def discard_kept_upload(self) -> None:
+        """Once the image is saved, its kept copy is no longer needed."""
+        stored = getattr(self.cleaned_data.get("file"), "kept_as", None)
+        if stored:
+            transaction.on_commit(lambda: default_storage.delete(stored))
 
 
 class ArticleAdminForm(forms.ModelForm):

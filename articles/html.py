@@ -80,15 +80,6 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
-def sanitize_body(html: str) -> str:
-    """Keep only the allow-listed tags and attributes; drop scripts, handlers, bad URLs."""
-    if not html:
-        return ""
-    cleaned = _cleaner().clean(html)
-    # ProseMirror's empty document is a lone empty paragraph: store it as empty.
-    return "" if cleaned.strip() in {"", "<p></p>"} else cleaned
-
-
 # Sanitised HTML is serialised by nh3 with double-quoted attributes, so these patterns
 # only ever see its regular output, never raw editor input.
 IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
@@ -96,6 +87,26 @@ IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
 FIGURE_OR_IMG = re.compile(rf"<figure>(?P<inside>.*?)</figure>|{IMG.pattern}", re.DOTALL)
 SRC = re.compile(r'\ssrc="([^"]*)"')
 FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
+EMPTY_FIGCAPTION = re.compile(r"<figcaption>(?:\s|&nbsp;|<br>)*</figcaption>")
+
+
+def _drop_pictureless(match: re.Match) -> str:
+    # Deleting a figure's photo in the editor leaves its frame behind (an <img> with no
+    # address, since the figure requires one); a frame without a photo shows readers nothing.
+    picture = match[0] if match["inside"] is None else IMG.search(match["inside"])
+    tag = picture[0] if isinstance(picture, re.Match) else picture
+    return match[0] if tag and SRC.search(tag) else ""
+
+
+def sanitize_body(html: str) -> str:
+    """Keep only the allow-listed tags and attributes; drop scripts, handlers, bad URLs,
+    and figures left without a picture."""
+    if not html:
+        return ""
+    cleaned = _cleaner().clean(html)
+    cleaned = FIGURE_OR_IMG.sub(_drop_pictureless, EMPTY_FIGCAPTION.sub("", cleaned))
+    # ProseMirror's empty document is a lone empty paragraph: store it as empty.
+    return "" if cleaned.strip() in {"", "<p></p>"} else cleaned
 
 
 def _image_id(img_tag: str) -> int | None:

@@ -16,6 +16,7 @@ from PIL import Image as PillowImage
 from articles.models import Image, Rendition
 from tests.factories import (
     PAST,
+    ArticleFactory,
     AuthorFactory,
     ImageFactory,
     jpeg_with_gps_bytes,
@@ -88,17 +89,66 @@ def test_editor_uploads_a_photo_with_credit_and_photographer(editor_client, edit
     assert list(photographer.photos.all()) == [image]
 
 
-def test_image_without_alt_text_is_refused_unless_marked_decorative(editor_client, settings):
+def test_image_without_alt_text_is_refused_unless_marked_decorative(editor_client):
     refused = editor_client.post(ADD_URL, image_form(upload(photo_bytes()), alt_text=""))
 
     assert "Describe the image for readers who cannot see it" in form_errors(refused)
-    assert stored_files(settings) == []
+    assert not Image.objects.exists()
 
     accepted = editor_client.post(
         ADD_URL, image_form(upload(photo_bytes()), alt_text="", is_decorative="on")
     )
     assert accepted.status_code == 302
     assert Image.objects.get().is_decorative
+
+
+def test_a_photo_refused_for_missing_alt_text_is_kept_for_the_next_save(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    refused = editor_client.post(
+        ADD_URL, image_form(upload(photo_bytes((400, 300)), "Quetta Floods.jpg"), alt_text="")
+    )
+
+    page = refused.content.decode()
+    assert "Describe the image for readers who cannot see it" in form_errors(refused)
+    assert page.count("Describe the image for readers who cannot see it") == 1
+    assert "Your photo quetta-floods.jpg (400 × 300) is kept." in page
+    token = re.search(r'name="file-kept" value="([^"]+)"', page)[1]
+    assert 'src="data:image/jpeg;base64,' in page  # a preview, without a public address
+
+    # The editor adds the alt text and saves again, without choosing the file again.
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = editor_client.post(
+            ADD_URL, image_form("", alt_text="A street under water", **{"file-kept": token})
+        )
+
+    assert saved.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height, image.alt_text) == (400, 300, "A street under water")
+    assert re.fullmatch(r"images/\d{4}/\d{2}/quetta-floods-[a-z0-9]{8}\.jpg", image.file.name)
+    assert not any("kept-uploads" in str(path) for path in stored_files(settings))
+
+
+def test_a_forged_kept_upload_token_is_refused_as_a_missing_photo(editor_client, settings):
+    response = editor_client.post(ADD_URL, image_form("", **{"file-kept": "../../etc/passwd"}))
+
+    assert "This field is required." in form_errors(response)
+    assert not Image.objects.exists()
+
+
+def test_the_add_form_marks_alt_text_required_and_gives_room_to_read_a_caption(editor_client):
+    response = editor_client.get(ADD_URL)
+    form = response.context["adminform"].form
+    page = response.content.decode()
+
+    assert form.fields["alt_text"].required
+    assert '<label class="required" for="id_alt_text">Alt text:</label>' in page
+    assert "Required unless the image is decorative." in page
+    assert re.search(r'<textarea name="alt_text"[^>]*aria-required="true"', page)
+    assert re.search(r'<textarea name="caption"[^>]*class="vLargeTextField"', page)
+    # The focal point is set on the first upload, in the browser, before any save.
+    assert "Shown after the photo is saved." not in page
+    assert "data-focal-picker" in page and "articles/focal_point.js" in page
 
 
 # Not an image at all
@@ -395,3 +445,60 @@ def test_the_figure_dialogs_browse_window_lists_and_searches_the_library(editor_
     assert "Lanterns over the bazaar" in found and "Cricket at dusk" not in found
     client.logout()
     assert client.get(pick_url).status_code == 302  # readers are sent to the login page
+
+
+def test_the_browse_window_shows_small_thumbnails_with_caption_and_credit(editor_client):
+    image = ImageFactory(
+        file=upload(photo_bytes((1600, 1200))),
+        caption="Lanterns over the bazaar",
+        credit="Hira Baloch/Newsroom",
+    )
+    ImageFactory(caption="Cricket at dusk", credit="")
+
+    page = editor_client.get(reverse("admin:articles_image_pick")).content.decode()
+
+    tiles = re.findall(r'<button type="button" class="picker-choice".*?</button>', page, re.DOTALL)
+    assert len(tiles) == 2
+    lanterns = next(tile for tile in tiles if "Lanterns over the bazaar" in tile)
+    assert "Hira Baloch/Newsroom" in lanterns
+    thumbnail = re.search(r"<picture>.*?</picture>", lanterns, re.DOTALL)[0]
+    assert "full-320" in thumbnail
+    assert "full-960" not in thumbnail and "full-1600" not in thumbnail
+    assert image.file.url not in page  # never the original
+    assert all(" disabled " in tile for tile in tiles)  # until the picker's script is ready
+    assert "No credit yet" in next(tile for tile in tiles if "Cricket at dusk" in tile)
+
+
+def test_deleting_a_figures_photo_leaves_no_empty_frame_in_the_saved_body(editor_client):
+    from tests.articles.test_admin import article_form
+
+    photo = ImageFactory(caption="Boats at dawn")
+    article = ArticleFactory(body="<p>Before.</p>")
+    # What the editor posts after deleting the photo of one figure and the caption of another.
+    body = (
+        '<p>Before.</p><figure class="figure"><img><figcaption class="figure-caption">'
+        "Rescuers at the bridge</figcaption></figure>"
+        f'<figure class="figure"><img src="{photo.body_reference}" alt="Two boats">'
+        '<figcaption class="figure-caption"></figcaption></figure><p>After.</p>'
+    )
+    data = article_form(
+        article.section, [(AuthorFactory(), "")], body=body, slug=article.slug, headline="Floods"
+    )
+
+    response = editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == (
+        f'<p>Before.</p><figure><img src="{photo.body_reference}" alt="Two boats"></figure>'
+        "<p>After.</p>"
+    )
+
+
+def test_admin_pages_link_the_sites_favicon(editor_client, settings):
+    from django.contrib.staticfiles import finders
+
+    page = editor_client.get(reverse("admin:index")).content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert finders.find("favicon.svg")
