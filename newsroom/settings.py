@@ -137,8 +137,10 @@ CACHE_URL = os.environ.get("CACHE_URL", "db://newsroom_cache")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down means a slower site, not a broken one (see newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 elif CACHE_URL.startswith("locmem://"):
@@ -202,7 +204,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # readers only ever get renditions, editors download originals through the admin.
 ORIGINALS_ROOT = Path(os.environ.get("ORIGINALS_ROOT", BASE_DIR / "originals"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "articles.storage.MediaStorage"},
     "originals": {"BACKEND": "articles.storage.OriginalStorage"},
     "staticfiles": {
         "BACKEND": (
