@@ -3,6 +3,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.middleware.csp import get_nonce
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,6 +18,7 @@ from articles.cache import purge_public_pages
 from articles.forms import ArticleAdminForm, ImageForm
 from articles.models import Article, Author, Byline, Correction, Image, Section
 from articles.renditions import Picture
+from articles.storage import StorageRefused
 
 
 def local_time(moment) -> str:
@@ -195,6 +197,18 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageRefused as error:
+            # The save's transaction rolled back: no row names a file that was not stored.
+            messages.error(
+                request,
+                f"The photo could not be stored: {error}. Nothing was saved; please tell "
+                "the site's administrator, then try again.",
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_urls(self):
         pick = self.admin_site.admin_view(self.pick_view)

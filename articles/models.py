@@ -16,6 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles import renditions
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitize_body
 from articles.imaging import normalise_upload
+from articles.storage import original_storage
 
 
 def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> str:
@@ -104,7 +105,12 @@ def image_upload_to(instance, filename):
 class Image(models.Model):
     """A photo or graphic in the media library, always shown with its credit."""
 
-    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    file = models.ImageField(
+        upload_to=image_upload_to,
+        storage=original_storage,
+        width_field="width",
+        height_field="height",
+    )
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(
         max_length=200,

@@ -17,6 +17,8 @@ from django.utils.crypto import salted_hmac
 from PIL import Image as PillowImage
 from PIL import ImageOps
 
+from articles.imaging import to_srgb
+
 
 @dataclass(frozen=True)
 class Crop:
@@ -142,6 +144,8 @@ def render_specs(
     picture.draft("RGB", (math.ceil(full_w * scale), math.ceil(full_h * scale)))
     picture = ImageOps.exif_transpose(picture)
     picture.load()
+    # Originals stored before uploads were converted may still carry their own profile.
+    picture = to_srgb(picture)
     if picture.mode not in ("RGB", "RGBA"):
         has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
         picture = picture.convert("RGBA" if has_alpha else "RGB")
@@ -165,11 +169,14 @@ def render_specs(
 
 
 def rendition_name(image, spec: Spec, key: str) -> str:
-    stem = image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:60]
-    return (
-        f"renditions/{image.pk}/{stem}-{spec.crop}-{spec.width}-{key}."
-        f"{FORMATS[spec.format]['extension']}"
-    )
+    """A public name that says nothing of the original's, nor of which image it shows.
+
+    Keyed with the site's secret: knowing one rendition's name (or the image's id, or
+    the original's name) gives no way to work out another's.
+    """
+    value = f"{image.pk}:{spec.name}:{key}"
+    token = salted_hmac("articles.rendition-name", value, algorithm="sha256").hexdigest()[:32]
+    return f"renditions/{token[:2]}/{token}.{FORMATS[spec.format]['extension']}"
 
 
 def _lock(image_id: int) -> None:

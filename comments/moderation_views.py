@@ -33,7 +33,8 @@ from comments.moderation_forms import (
     ReportForm,
 )
 from comments.services import comments_are_open
-from comments.views import client_ip, thread_url
+from comments.views import thread_url
+from newsroom.client import client_ip
 
 MODERATE = "comments.moderate_comment"
 QUEUE_PAGE_SIZE = 50

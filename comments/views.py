@@ -23,16 +23,9 @@ from comments.services import (
     comments_close,
     comments_reopen,
 )
+from newsroom.client import client_ip
 
 PAGE_PARAMETER = "comments_page"
-
-
-def client_ip(request) -> str:
-    header = settings.COMMENTS_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        # The proxy appends the address it saw; earlier entries are the client's to forge.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def thread_page_of(comment: Comment) -> int:
