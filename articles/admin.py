@@ -392,7 +392,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             return "Scheduled"
         return "Live"
 
-    @admin.display(description="Lead image")
+    @admin.display(description="Preview")
     def lead_thumbnail(self, article):
         return thumbnail(article.lead_image)
 

@@ -60,7 +60,9 @@ def test_while_the_database_is_away_readers_get_a_friendly_503_then_pages_again(
     connection.close()
     try:
         status, headers, page = serve("GET", article.get_absolute_url())
-        posted = serve("POST", post_url(article), comment_data(body="Sent during the restart"))
+        posted = serve(
+            "POST", post_url(article), comment_data(article, body="Sent during the restart")
+        )
     finally:
         connection.settings_dict["PORT"] = real_port
 
@@ -130,9 +132,9 @@ def test_when_redis_stops_pages_and_comments_keep_working(settings, own_redis, t
     article = ArticleFactory(headline="Served without Redis")
     caches["default"].clear()
     assert serve("GET", article.get_absolute_url())[0] == "200 OK"
-    assert serve("POST", post_url(article), comment_data(email="a@example.org"))[0].startswith(
-        "302"
-    )
+    assert serve("POST", post_url(article), comment_data(article, email="a@example.org"))[
+        0
+    ].startswith("302")
 
     server.terminate()
     server.wait(timeout=10)
@@ -142,7 +144,7 @@ def test_when_redis_stops_pages_and_comments_keep_working(settings, own_redis, t
         assert status == "200 OK"
         assert "Served without Redis" in page
     # The documented degradation: without Redis the per-address limit is not counted.
-    status, _, _ = serve("POST", post_url(article), comment_data(email="b@example.org"))
+    status, _, _ = serve("POST", post_url(article), comment_data(article, email="b@example.org"))
     assert status.startswith("302")
     assert Comment.objects.count() == 2
 

@@ -30,7 +30,7 @@ def test_every_kind_of_response_switches_off_unused_browser_features(editor_clie
 
 def test_a_form_post_with_hundreds_of_fields_is_refused_before_parsing():
     article = ArticleFactory()
-    flood = comment_data() | {
+    flood = comment_data(article) | {
         f"field{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
     }
 
@@ -42,7 +42,7 @@ def test_a_form_post_with_hundreds_of_fields_is_refused_before_parsing():
 
 def test_a_form_post_larger_than_any_article_is_refused():
     article = ArticleFactory()
-    huge = comment_data(body="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    huge = comment_data(article, body="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
 
     response = Client().post(post_url(article), huge)
 

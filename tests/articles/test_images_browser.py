@@ -144,7 +144,8 @@ def test_editor_puts_a_library_photo_in_the_body_through_browse(browser, live_se
     thumbnail = tile.locator("img")
     thumbnail.evaluate("img => img.decode()")
     # A small rendition drawn inside its own tile, not a 960 px picture spilling over others.
-    assert "-full-320-" in thumbnail.evaluate("img => img.currentSrc")
+    assert "/renditions/" in thumbnail.evaluate("img => img.currentSrc")
+    assert thumbnail.evaluate("img => img.naturalWidth") <= 320
     tile_box, thumb_box = tile.bounding_box(), thumbnail.bounding_box()
     assert thumb_box["width"] <= tile_box["width"]
     assert thumb_box["height"] < tile_box["height"]
