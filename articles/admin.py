@@ -690,7 +690,9 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         except services.ArticleRefused as refusal:
             self.message_user(request, refusal.message, messages.ERROR)
             return redirect(change_url)
-        address = request.build_absolute_uri(reverse("articles:preview", args=[token]))
+        # The configured site, not the Host header, which a request can forge.
+        site = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+        address = site + reverse("articles:preview", args=[token])
         self.message_user(
             request,
             format_html(

@@ -1,6 +1,6 @@
 // Ask before leaving the article form with edits that were not saved. Progressive
 // enhancement: without this script the form saves exactly the same.
-(function () {
+function watchUnsavedChanges() {
   "use strict";
   var form = document.getElementById("article_form");
   if (!form) {
@@ -30,4 +30,11 @@
   if (form.querySelector(".errornote, .errorlist")) {
     dirty = true;
   }
-})();
+}
+
+// The admin loads form scripts in the page head, before the form exists.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", watchUnsavedChanges);
+} else {
+  watchUnsavedChanges();
+}
