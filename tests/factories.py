@@ -53,7 +53,13 @@ class EditorFactory(UserFactory):
                 for action in ("add", "change", "view")
             ]
             permissions = Permission.objects.filter(
-                content_type__app_label="articles", codename__in=[*codenames, "publish_article"]
+                content_type__app_label="articles",
+                codename__in=[
+                    *codenames,
+                    "publish_article",
+                    "add_breakingnews",
+                    "change_breakingnews",
+                ],
             )
             user.user_permissions.set(permissions)
 

@@ -14,6 +14,8 @@ WRITER_PERMISSIONS = {
     "section": ["view"],
 }
 PUBLISH = ("article", "publish_article", "Can publish, schedule and unpublish articles")
+# Editors also raise and lower the breaking-news banner.
+EDITOR_BANNER_ACTIONS = ["add", "change", "delete", "view"]
 
 
 def _permission(apps, model, codename, name):
@@ -39,6 +41,10 @@ def create_writers_group(apps, schema_editor):
             )
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.add(_permission(apps, *PUBLISH))
+    for action in EDITOR_BANNER_ACTIONS:
+        editors.permissions.add(
+            _permission(apps, "breakingnews", f"{action}_breakingnews", f"Can {action} breaking news")
+        )
 
 
 def remove_writers_group(apps, schema_editor):

@@ -214,3 +214,22 @@ def test_an_editor_ticks_substantive_update_and_readers_see_updated(editor_clien
     story.refresh_from_db()
     assert story.substantively_updated_at == PAST + timedelta(days=1)
     assert "Updated:" in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_an_editor_in_the_editors_group_raises_a_breaking_news_banner(client, time_machine):
+    from tests.articles.test_admin import editors_group
+    from tests.factories import UserFactory
+
+    time_machine.move_to(PAST, tick=False)
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(editors_group())
+    client.force_login(editor)
+    add_url = reverse("admin:articles_breakingnews_add")
+    form = form_fields(client.get(add_url).content.decode(), "breakingnews_form")
+    form.update(text="Polls close early", expires_at_0="2014-11-21", expires_at_1="06:00:00")
+
+    response = client.post(add_url, form)
+
+    assert response.status_code == 302
+    banner = BreakingNews.objects.get()
+    assert banner.created_by == editor and "Polls close early" in Client().get("/").content.decode()
