@@ -53,7 +53,32 @@ class EditorFactory(UserFactory):
                 for action in ("add", "change", "view")
             ]
             permissions = Permission.objects.filter(
-                content_type__app_label="articles", codename__in=codenames
+                content_type__app_label="articles",
+                codename__in=[
+                    *codenames,
+                    "publish_article",
+                    "add_breakingnews",
+                    "change_breakingnews",
+                ],
+            )
+            user.user_permissions.set(permissions)
+
+
+class WriterFactory(UserFactory):
+    """A staff writer: writes and submits their own stories; an editor publishes them."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def writer_permissions(user, create, extracted, **kwargs):
+        if create:
+            codenames = [
+                f"{action}_{model}"
+                for model in ("article", "byline", "image", "author")
+                for action in ("add", "change", "view")
+            ]
+            permissions = Permission.objects.filter(
+                content_type__app_label="articles", codename__in=[*codenames, "view_section"]
             )
             user.user_permissions.set(permissions)
 
