@@ -6,8 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.cache import purge_public_pages
+from articles.cache import article_pages_purge
 from articles.models import Article
+
+
+def _purge_after_commit(article: Article, old_sections=()) -> None:
+    article_id, sections = article.pk, [*old_sections, article.section_id]
+    transaction.on_commit(lambda: article_pages_purge(article_id=article_id, section_ids=sections))
 
 
 def article_save(*, article: Article, user=None) -> Article:
@@ -15,8 +20,11 @@ def article_save(*, article: Article, user=None) -> Article:
     with transaction.atomic():
         if article.pk is None and user is not None and user.is_authenticated:
             article.created_by = user
+        # A story moved to another section leaves a gap in the old section's pages too.
+        before = Article.objects.filter(pk=article.pk).values_list("section_id", flat=True)
+        old_sections = list(before) if article.pk else []
         article.save()
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article, old_sections)
     return article
 
 
@@ -36,7 +44,7 @@ def article_publish(*, article: Article, at: datetime | None = None) -> Article:
         article.status = Article.Status.PUBLISHED
         article.published_at = at or timezone.now()
         article.save(update_fields=["status", "published_at", "updated_at"])
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article)
     return article
 
 
@@ -45,5 +53,5 @@ def article_unpublish(*, article: Article) -> Article:
     with transaction.atomic():
         article.status = Article.Status.DRAFT
         article.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article)
     return article

@@ -5,8 +5,17 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from articles.cache import cache_public_page
+from articles.cache import (
+    FRONT,
+    article_key,
+    author_key,
+    cache_public_page,
+    page_tag,
+    section_key,
+    teaser_key,
+)
 from articles.models import Article, Author, Image, Section
+from articles.paging import list_page
 from articles.renditions import ensure_renditions
 
 
@@ -20,6 +29,8 @@ def readable_articles(request):
 @cache_public_page
 def front_page(request):
     lead, sections = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
+    shown = [lead, *(article for _, articles in sections for article in articles)] if lead else []
+    page_tag(request, FRONT, *(teaser_key(article.pk) for article in shown))
     return render(request, "articles/front_page.html", {"lead": lead, "sections": sections})
 
 
@@ -29,6 +40,8 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.
         return redirect(article, permanent=True)
+    # "More in section" lists the section's newest stories, so a new one there refreshes it.
+    page_tag(request, article_key(article.pk), section_key(article.section_id))
     more_in_section = (
         Article.objects.published()
         .filter(section_id=article.section_id)
@@ -47,8 +60,15 @@ def article_detail(request, pk, slug=None):
 
 
 class PaginatedArticleListView(ListView):
-    paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        page = list_page(queryset, number=self.request.GET.get("page"), per_page=page_size)
+        page_tag(self.request, *(teaser_key(article.pk) for article in page))
+        return None, page, page.object_list, page.has_other_pages()
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -57,6 +77,7 @@ class SectionDetailView(PaginatedArticleListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        page_tag(self.request, section_key(self.section.pk))
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
@@ -71,6 +92,7 @@ class AuthorDetailView(PaginatedArticleListView):
         self.author = get_object_or_404(
             Author.objects.select_related("photo"), slug=self.kwargs["slug"]
         )
+        page_tag(self.request, author_key(self.author.pk))
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
