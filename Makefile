@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark clean
+.PHONY: run test lint serve database demo install install-dev benchmark clean test-under-load
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -58,6 +58,17 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	@# A fresh test database every time: it proves the migrations build one from nothing.
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+
+# The suite RUNS times in a row while a CPU-bound job takes one core: flaky tests show here.
+RUNS ?= 5
+test-under-load: install-dev
+	@$(PY) -m newsroom.dbsetup
+	@$(PY) -c 'while True: pass' & hog=$$!; \
+	trap 'kill $$hog 2>/dev/null' EXIT INT TERM; \
+	for run in $$(seq 1 $(RUNS)); do \
+	  echo "== run $$run of $(RUNS), one core busy"; \
+	  $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS) || exit 1; \
+	done
 
 benchmark: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from comments import moderation
 from comments.models import Ban, Comment, ModerationAction, ModerationReason, Report
+from comments.moderation_forms import IP_BAN_WARNING, REASON_PROMPT
 
 
 class ModerationActionForm(ActionForm):
@@ -60,8 +62,24 @@ class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
     can_delete = False
-    fields = ["reported_at", "reason", "note", "resolved_at", "resolved_by"]
+    fields = [
+        "reported_at",
+        "reason",
+        "note",
+        "network",
+        "reported_by",
+        "resolved_at",
+        "resolved_by",
+    ]
     readonly_fields = fields
+    ordering = ["reported_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by", "resolved_by")
+
+    @admin.display(description="From")
+    def network(self, report):
+        return report.network_label
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -162,31 +180,54 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, action):
         reason = request.POST.get("reason", "")
+        note = request.POST.get("note", "")[:500]
         if action == "hide" and reason not in ModerationReason.values:
-            self.message_user(
-                request, "Choose a reason before hiding comments.", level=messages.ERROR
-            )
-            return
+            return self._ask_for_hide_reason(request, queryset, note=note)
         message = moderation.comments_moderate_many(
             comments=queryset,
             action=action,
             moderator=request.user,
             reason=reason,
-            note=request.POST.get("note", "")[:500],
+            note=note,
         )
         self.message_user(request, message, level=messages.SUCCESS)
+        return None
+
+    def _ask_for_hide_reason(self, request, queryset, *, note: str):
+        """Ask for the missing reason on a page that keeps the selection and the note.
+
+        A plain redirect back to the list would drop the ticks the moderator made.
+        """
+        comments = list(queryset.select_related("article").order_by("pk"))
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/hide_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Choose why these comments are hidden",
+                "comments": comments,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "reasons": [REASON_PROMPT, *ModerationReason.choices],
+                "note": note,
+                "back": request.get_full_path(),
+                "error": "Choose a reason before hiding comments. Nothing was hidden.",
+            },
+            status=400,
+        )
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_comments(self, request, queryset):
-        self._moderate(request, queryset, "approve")
+        return self._moderate(request, queryset, "approve")
 
     @admin.action(description="Hide selected comments", permissions=["moderate"])
     def hide_comments(self, request, queryset):
-        self._moderate(request, queryset, "hide")
+        return self._moderate(request, queryset, "hide")
 
     @admin.action(description="Unhide selected comments", permissions=["moderate"])
     def unhide_comments(self, request, queryset):
-        self._moderate(request, queryset, "unhide")
+        return self._moderate(request, queryset, "unhide")
 
 
 @admin.register(ModerationAction)
@@ -209,7 +250,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "acted_at"
     search_fields = ["note", "comment__body", "comment__name", "=comment__id"]
-    list_select_related = ["moderator", "comment"]
+    list_select_related = ["moderator", "comment__article", "ban"]
 
     def has_add_permission(self, request):
         return False
@@ -223,11 +264,20 @@ class ModerationActionAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def comment_link(self, action):
         if action.comment_id is None:
+            # Deleted comments are named in the note; a ban made in the admin has none.
+            if action.ban_id is not None:
+                return format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:comments_ban_change", args=[action.ban_id]),
+                    action.ban,
+                )
             return "—"
+        comment = action.comment
         return format_html(
-            '<a href="{}">#{}</a>',
-            reverse("admin:comments_comment_change", args=[action.comment_id]),
-            action.comment_id,
+            '<a href="{}"><span dir="auto">{}</span> on “{}”</a>',
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            comment.name,
+            comment.article.headline,
         )
 
 
@@ -240,6 +290,7 @@ class BanAdminForm(forms.ModelForm):
     class Meta:
         model = Ban
         fields = ["email", "ip_hash", "reason", "note", "expires_at"]
+        help_texts = {"ip_hash": f"The keyed hash stored on the comments. {IP_BAN_WARNING}"}
 
     def clean(self):
         cleaned = super().clean()
@@ -264,11 +315,44 @@ class ActiveBanFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BlocksAddressFilter(admin.SimpleListFilter):
+    title = "IP address included"
+    parameter_name = "ip"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Includes an IP address"), ("no", "Email address only")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(ip_hash="")
+        if self.value() == "no":
+            return queryset.filter(ip_hash="")
+        return queryset
+
+
+def ban_blocks(ban: Ban) -> str:
+    """What a ban shuts out, said plainly: an IP address takes its whole network with it."""
+    network = "an IP address (everyone sharing that network)"
+    if ban.email and ban.ip_hash:
+        return f"The email address and {network}"
+    if ban.ip_hash:
+        return network[0].upper() + network[1:]
+    return "The email address only"
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
     form = BanAdminForm
-    list_display = ["__str__", "reason", "banned_at", "banned_by", "expires_at", "in_force"]
-    list_filter = [ActiveBanFilter, "reason", "banned_at"]
+    list_display = [
+        "__str__",
+        "blocks",
+        "reason",
+        "banned_at",
+        "banned_by",
+        "expires_at",
+        "in_force",
+    ]
+    list_filter = [ActiveBanFilter, BlocksAddressFilter, "reason", "banned_at"]
     search_fields = ["email", "=ip_hash", "note"]
     list_select_related = ["banned_by"]
     actions = ["lift_bans"]
@@ -295,6 +379,10 @@ class BanAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description="Blocks")
+    def blocks(self, ban):
+        return ban_blocks(ban)
 
     @admin.display(boolean=True, description="In force")
     def in_force(self, ban):

@@ -9,11 +9,21 @@ from django.utils import timezone
 from comments.text import control_characters, is_blank, normalize_newlines
 
 RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
+# Text up to this many times a field's limit is shown again for the reader to shorten.
+SHOW_AGAIN_FACTOR = 2
 
 
-def rendered_at_token() -> str:
-    """A signed note of when the form was shown, to tell people from instant scripts."""
-    return signing.dumps(timezone.now().timestamp(), salt=RENDERED_AT_SALT)
+def rendered_at_token(*, article_pk: int) -> str:
+    """A signed note of which article's form was shown when, to tell people from scripts."""
+    return signing.dumps([article_pk, timezone.now().timestamp()], salt=RENDERED_AT_SALT)
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    minutes = max(seconds // 60, 1)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def csrf_input_for(request) -> str:
@@ -64,9 +74,10 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article_pk: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rendered_at"].initial = rendered_at_token()
+        self.article_pk = article_pk
+        self.fields["rendered_at"].initial = rendered_at_token(article_pk=article_pk)
         self.helper = FormHelper(self)
         # The template writes the <form> tag, so anonymous pages carry no CSRF token.
         self.helper.form_tag = False
@@ -90,33 +101,55 @@ class CommentForm(forms.Form):
         return name
 
     def clean_body(self):
-        body = normalize_newlines(self.cleaned_data["body"])
+        raw = self.cleaned_data["body"]
+        limit = settings.COMMENTS_MAX_LENGTH
+        # Measured before anything looks at each character, so a megabyte from a script
+        # costs no more than a paragraph. A CRLF pair becomes one line break when stored.
+        length = len(raw) - raw.count("\r\n")
+        if length > limit:
+            message = (
+                f"Comments are limited to {limit:,} characters; "
+                f"yours has {length:,}. Please shorten it."
+            )
+            if length > SHOW_AGAIN_FACTOR * limit:
+                message += " It is too long to show here again."
+            raise forms.ValidationError(message)
+        body = normalize_newlines(raw)
         if control_characters(body, allow_line_breaks=True):
             raise forms.ValidationError(
                 "Your comment contains invisible control characters; please remove them."
             )
         if is_blank(body):
             raise forms.ValidationError("Please write a comment before posting.")
-        limit = settings.COMMENTS_MAX_LENGTH
-        if len(body) > limit:
-            raise forms.ValidationError(
-                f"Comments are limited to {limit:,} characters; "
-                f"yours has {len(body):,}. Please shorten it."
-            )
         return body
 
     def clean(self):
         cleaned = super().clean()
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("Your comment could not be posted. Please try again.")
+        incomplete = forms.ValidationError(
+            "The form was incomplete. Please check your comment and post it again."
+        )
         try:
-            rendered_at = signing.loads(self.data.get("rendered_at", ""), salt=RENDERED_AT_SALT)
-        except signing.BadSignature:
+            article_pk, shown_at = signing.loads(
+                self.data.get("rendered_at", ""), salt=RENDERED_AT_SALT
+            )
+            shown_at = float(shown_at)
+        except (signing.BadSignature, TypeError, ValueError):
+            raise incomplete from None
+        # Bound to its article: a form fetched once cannot be replayed under every story.
+        if article_pk != self.article_pk:
+            raise incomplete
+        # Capped, so a stamp copied from a page long ago (or shared by every reader of a
+        # cached page) does not serve forever; the reader's text comes back to post again.
+        seconds = timezone.now().timestamp() - shown_at
+        max_age = settings.COMMENTS_FORM_MAX_AGE_SECONDS
+        if seconds > max_age:
             raise forms.ValidationError(
-                "The form was incomplete. Please check your comment and post it again."
-            ) from None
-        # No upper bound: a page served from the cache may have been rendered long ago.
-        if timezone.now().timestamp() - float(rendered_at) < settings.COMMENTS_MIN_SECONDS_TO_POST:
+                f"This form has expired (it was opened more than {_duration(max_age)} ago). "
+                "Your comment is kept below: please post it again."
+            )
+        if seconds < settings.COMMENTS_MIN_SECONDS_TO_POST:
             raise forms.ValidationError(
                 "That was quick! Please read your comment over once more, then post it."
             )
@@ -125,4 +158,15 @@ class CommentForm(forms.Form):
     def restart_clock(self) -> None:
         """Show the form again with a new render time, so the reader can simply post again."""
         self.data = self.data.copy()
-        self.data["rendered_at"] = rendered_at_token()
+        self.data["rendered_at"] = rendered_at_token(article_pk=self.article_pk)
+        # A reader a little over a limit gets the text back to shorten it; what only a
+        # script sends is not echoed (it would make every refusal a megabyte to send).
+        limits = {
+            "name": settings.COMMENTS_NAME_MAX_LENGTH,
+            "email": 254,
+            "body": settings.COMMENTS_MAX_LENGTH,
+            "website": 200,
+        }
+        for name, limit in limits.items():
+            if len(self.data.get(name, "")) > SHOW_AGAIN_FACTOR * limit:
+                self.data[name] = ""

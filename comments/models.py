@@ -62,6 +62,11 @@ class CommentQuerySet(models.QuerySet):
             "posted_at", "pk"
         )
 
+    def needs_review(self):
+        """Comments a moderator should look at: held for review, or with open reports."""
+        reported = Report.objects.open().filter(comment=OuterRef("pk"))
+        return self.filter(Q(status=Comment.Status.PENDING) | Exists(reported))
+
     def with_review_counts(self):
         """Annotate what a moderator weighs: open reports, threats, the commenter's others."""
         open_reports = Report.objects.open().filter(comment=OuterRef("pk"))
@@ -287,6 +292,11 @@ class Report(models.Model):
     reporter_hash = models.CharField(
         max_length=64, help_text="A keyed hash of the reader's IP address (and account)."
     )
+    reporter_network = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A keyed hash of the reader's network (/24 for IPv4, /64 for IPv6).",
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -310,6 +320,7 @@ class Report(models.Model):
         ordering = ["-reported_at", "-pk"]
         indexes = [
             models.Index(fields=["comment", "resolved_at"], name="report_open_idx"),
+            models.Index(fields=["reporter_network", "reported_at"], name="report_network_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -323,6 +334,11 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+    @property
+    def network_label(self) -> str:
+        """A short name for the reporter's network, for staff to see which reports share one."""
+        return f"network {self.reporter_network[:8]}" if self.reporter_network else "no network"
 
 
 class BanQuerySet(models.QuerySet):

@@ -15,10 +15,33 @@ class CompactFieldsMixin:
             elif not field.widget.is_hidden:
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
+    def full_clean(self):
+        super().full_clean()
+        # Mark what needs the moderator's attention, for the eye and for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+
+REASON_PROMPT = ("", "Choose a reason…")
+
+IP_BAN_WARNING = (
+    "Warning: this blocks everyone who shares the address, not only this commenter. An "
+    "office, a school, a café's Wi-Fi or a mobile carrier can put hundreds of readers behind "
+    "one address. Prefer the email address; if you must ban the address, give the ban an end."
+)
+
 
 class HideForm(forms.Form):
-    reason = forms.ChoiceField(choices=ModerationReason.choices)
+    # No reason is preselected: a hurried hide would otherwise record "Spam" for anything.
+    reason = forms.ChoiceField(
+        choices=[REASON_PROMPT, *ModerationReason.choices],
+        error_messages={"required": "Choose why this comment is hidden; nothing was hidden."},
+    )
     note = forms.CharField(required=False, max_length=500)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class NoteForm(forms.Form):
@@ -47,8 +70,13 @@ class ReportForm(forms.Form):
 class BulkActionForm(CompactFieldsMixin, forms.Form):
     ACTIONS = [("approve", "Approve"), ("hide", "Hide"), ("unhide", "Unhide")]
 
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.ChoiceField(choices=[("", "—"), *ModerationReason.choices], required=False)
+    action = forms.ChoiceField(
+        choices=[("", "Choose an action…"), *ACTIONS],
+        error_messages={"required": "Choose what to do with the ticked comments."},
+    )
+    reason = forms.ChoiceField(
+        label="Reason (to hide)", choices=[REASON_PROMPT, *ModerationReason.choices], required=False
+    )
     note = forms.CharField(required=False, max_length=500)
     comments = forms.ModelMultipleChoiceField(
         queryset=Comment.objects.all(),
@@ -59,7 +87,7 @@ class BulkActionForm(CompactFieldsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == "hide" and not cleaned.get("reason"):
-            self.add_error("reason", "Choose why these comments are hidden.")
+            self.add_error("reason", "Choose a reason to hide the ticked comments.")
         return cleaned
 
 
@@ -91,8 +119,15 @@ class QueueFilterForm(CompactFieldsMixin, forms.Form):
 
 class BanForm(forms.Form):
     ban_email = forms.BooleanField(label="Ban this email address", required=False, initial=True)
-    ban_ip = forms.BooleanField(label="Ban this IP address", required=False)
-    reason = forms.ChoiceField(choices=ModerationReason.choices)
+    ban_ip = forms.BooleanField(
+        label="Ban this IP address",
+        required=False,
+        help_text=IP_BAN_WARNING,
+    )
+    reason = forms.ChoiceField(
+        choices=[REASON_PROMPT, *ModerationReason.choices],
+        error_messages={"required": "Choose why this commenter is banned."},
+    )
     note = forms.CharField(
         required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

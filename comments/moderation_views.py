@@ -3,14 +3,15 @@
 import json
 from datetime import datetime, time, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments import moderation
-from comments.models import Comment
+from comments.models import Comment, Report
 from comments.moderation_forms import (
     BanForm,
     BulkActionForm,
@@ -53,7 +54,7 @@ def _comment_for_page(pk: int) -> Comment:
     )
 
 
-def _answer(request, comment: Comment, message: str):
+def _answer(request, comment: Comment, message: str, *, next_url: str = ""):
     """JSON with the re-rendered comment for the page's script; otherwise back to the thread."""
     if wants_json(request):
         comment = _comment_for_page(comment.pk)
@@ -76,7 +77,7 @@ def _answer(request, comment: Comment, message: str):
             }
         )
     messages.success(request, message)
-    return redirect(thread_url(comment))
+    return redirect(next_url or thread_url(comment))
 
 
 def _invalid(request, form):
@@ -100,14 +101,32 @@ def moderation_post(view):
 def comment_hide(request, comment):
     form = HideForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form)
+        if wants_json(request):
+            return _invalid(request, form)
+        # Without the page's script, a refused hide gets a page of its own that keeps the
+        # note and the way back, rather than a bare error.
+        return render(
+            request,
+            "comments/moderation/hide.html",
+            {
+                "comment": comment,
+                "form": form,
+                "back": _next_or(request, form.data.get("next"), default=thread_url(comment)),
+            },
+            status=400,
+        )
     comment = moderation.comment_hide(
         comment=comment,
         moderator=request.user,
         reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"],
     )
-    return _answer(request, comment, "Comment hidden. Readers no longer see it.")
+    return _answer(
+        request,
+        comment,
+        "Comment hidden. Readers no longer see it.",
+        next_url=_next_or(request, form.cleaned_data["next"], default=""),
+    )
 
 
 @moderation_post
@@ -182,7 +201,13 @@ def comment_report(request, pk):
 
 
 def queue_comments(filters: dict):
-    comments = Comment.objects.select_related("article__section").with_review_counts()
+    # The open reports come in one query for the page, for "who reported what".
+    open_reports = Report.objects.open().select_related("reported_by").order_by("reported_at", "pk")
+    comments = (
+        Comment.objects.select_related("article__section")
+        .with_review_counts()
+        .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_report_list"))
+    )
     show = filters.get("show") or "needs-review"
     if show == "needs-review":
         comments = comments.filter(Q(status=Comment.Status.PENDING) | Q(open_reports__gt=0))
@@ -214,14 +239,14 @@ def queue_comments(filters: dict):
     ).order_by("-violence_reports", "-open_reports", "-is_held", "-posted_at", "-pk")
 
 
-@require_http_methods(["GET"])
-@moderator_required
-def moderation_queue(request):
-    filters = QueueFilterForm(request.GET or None)
+def _render_queue(request, *, query, bulk_form, next_url: str, status: int = 200):
+    filters = QueueFilterForm(query or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(queue_comments(cleaned), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(queue_comments(cleaned), QUEUE_PAGE_SIZE).get_page(query.get("page"))
+    pages_query = query.copy()
+    pages_query.pop("page", None)
+    # A refused bulk action comes back with the moderator's ticks still on.
+    selected = {str(pk) for pk in bulk_form.data.getlist("comments")} if bulk_form.is_bound else ()
     return render(
         request,
         "comments/moderation/queue.html",
@@ -230,25 +255,46 @@ def moderation_queue(request):
             "show": cleaned.get("show") or "needs-review",
             "tabs": QueueFilterForm.SHOW,
             "page": page,
-            "query": query.urlencode(),
-            "bulk_form": BulkActionForm(),
-            "next": request.get_full_path(),
+            "query": pages_query.urlencode(),
+            "bulk_form": bulk_form,
+            "selected": selected,
+            "hide_reasons": HideForm.base_fields["reason"].choices,
+            "next": next_url,
         },
+        status=status,
     )
+
+
+@require_http_methods(["GET"])
+@moderator_required
+def moderation_queue(request):
+    return _render_queue(
+        request, query=request.GET, bulk_form=BulkActionForm(), next_url=request.get_full_path()
+    )
+
+
+def _next_or(request, next_url: str | None, *, default: str | None = None) -> str:
+    """Where to go back to: the page the moderator came from, if it is on this site."""
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return next_url
+    return reverse("comments:moderation-queue") if default is None else default
 
 
 @require_POST
 @moderator_required
 def moderation_bulk(request):
     form = BulkActionForm(request.POST)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = reverse("comments:moderation-queue")
+    next_url = _next_or(request, request.POST.get("next"))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(next_url)
+        # Show the same list again rather than redirect: the ticks, the action and the
+        # reason a moderator chose live only in this request.
+        return _render_queue(
+            request,
+            query=QueryDict(urlsplit(next_url).query),
+            bulk_form=form,
+            next_url=next_url,
+            status=400,
+        )
     done = moderation.comments_moderate_many(
         comments=form.cleaned_data["comments"],
         action=form.cleaned_data["action"],
@@ -269,7 +315,8 @@ def comment_ban(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not request.user.has_perm("comments.add_ban"):
         raise PermissionDenied
-    form = BanForm(request.POST or None, initial={"ban_ip": bool(comment.ip_hash)})
+    # Nothing nudges towards an IP ban: it blocks everyone behind the same network.
+    form = BanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = comment.email if form.cleaned_data["ban_email"] else ""
         ip_hash = comment.ip_hash if form.cleaned_data["ban_ip"] else ""
@@ -288,7 +335,12 @@ def comment_ban(request, pk):
             hide_comments=form.cleaned_data["hide_comments"],
         )
         hidden = ban.moderation_actions.filter(action=moderation.Kind.HIDE).count()
-        messages.success(request, f"{ban} is in force. {hidden} earlier comment(s) hidden with it.")
+        message = f"{ban} is in force. {hidden} earlier comment(s) hidden with it."
+        if ban.ip_hash:
+            message += (
+                " It includes the IP address: everyone who shares that network is blocked too."
+            )
+        messages.success(request, message)
         return redirect("comments:moderation-queue")
     return render(
         request,

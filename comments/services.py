@@ -30,9 +30,23 @@ class CommentRefused(Exception):
 class DuplicateComment(CommentRefused):
     """The same comment posted again (a double click): the first one stands."""
 
-    def __init__(self, message: str, *, original: Comment | None):
+    def __init__(self, message: str, *, original: Comment):
         super().__init__(message, status=409)
         self.original = original
+
+
+class ArticleNotOpen(CommentRefused):
+    """No article readers may see: refusals then say nothing of it."""
+
+    def __init__(self):
+        super().__init__("This article is not open for comments.", status=404)
+
+
+class ReplyTargetGone(CommentRefused):
+    """The comment answered is not one readers may see (any more): it is never named."""
+
+    def __init__(self):
+        super().__init__("The comment you are replying to is not available any more.", status=404)
 
 
 @dataclass
@@ -50,6 +64,14 @@ class CommentAttempt:
     @property
     def is_staff(self) -> bool:
         return bool(self.user is not None and self.user.is_staff)
+
+    @property
+    def skips_holds(self) -> bool:
+        # A staff flag alone is not trust: only those who edit or moderate publish at once.
+        return self.is_staff and (
+            self.user.has_perm("comments.moderate_comment")
+            or self.user.has_perm("articles.change_article")
+        )
 
 
 # Reading rules the article page shares with posting
@@ -90,7 +112,7 @@ def _digest(*parts: object) -> str:
 
 def ensure_article_accepts_comments(attempt: CommentAttempt) -> None:
     if not Article.objects.published().filter(pk=attempt.article.pk).exists():
-        raise CommentRefused("This article is not open for comments.", status=404)
+        raise ArticleNotOpen
     if not comments_are_open(attempt.article):
         raise CommentRefused("Comments are closed on this article.", status=403)
 
@@ -100,9 +122,7 @@ def ensure_reply_target_is_visible(attempt: CommentAttempt) -> None:
     if target is None:
         return
     if target.article_id != attempt.article.pk or not target.is_visible:
-        raise CommentRefused(
-            "The comment you are replying to is not available any more.", status=404
-        )
+        raise ReplyTargetGone
 
 
 def ensure_not_duplicate(attempt: CommentAttempt) -> None:
@@ -147,28 +167,46 @@ def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
 # Moderation mode: published at once, or held for review (and why)
 
 
-def hold_reason(attempt: CommentAttempt) -> str:
-    """Why this comment must wait for a moderator, or "" to publish it at once."""
-    if attempt.is_staff:
-        return ""
+@dataclass(frozen=True)
+class Hold:
+    """Why a comment waits for a moderator: the note for them, and what its poster is told.
+
+    An empty notice means the poster is told only that it awaits review (a spammer is not
+    told which word gave them away).
+    """
+
+    reason: str
+    notice: str = ""
+
+
+def hold_reason(attempt: CommentAttempt) -> Hold | None:
+    """Why this comment must wait for a moderator, or None to publish it at once."""
+    if attempt.skips_holds:
+        return None
     article = attempt.article
     if article.comments_premoderated:
-        return "Comments on this article are held for approval."
+        return Hold("Comments on this article are held for approval.")
     if article.section.comments_premoderated:
-        return f"Comments in {article.section.name} are held for approval."
+        return Hold(f"Comments in {article.section.name} are held for approval.")
     links = count_links(attempt.body)
-    if links > settings.COMMENTS_MAX_LINKS:
-        return f"Contains {links} links."
+    allowed = settings.COMMENTS_MAX_LINKS
+    if links > allowed:
+        because = (
+            f"it has more than {allowed} link{'' if allowed == 1 else 's'}"
+            if allowed
+            else "it contains links"
+        )
+        return Hold(f"Contains {links} links.", notice=f"held because {because}")
     lowered = f"{attempt.name}\n{attempt.body}".casefold()
     for word in settings.COMMENTS_SUSPECT_WORDS:
         if word.casefold() in lowered:
-            return f'Contains a suspect word: "{word}".'
+            return Hold(f'Contains a suspect word: "{word}".')
     needed = settings.COMMENTS_HOLD_FIRST_N
     if needed > 0:
         approved = Comment.objects.visible().filter(email=attempt.email).count()
         if approved < needed:
-            return f"One of the first {needed} comments from this email address."
-    return ""
+            return Hold(f"One of the first {needed} comments from this email address.")
+    return None
 
 
 def comment_post(
@@ -208,7 +246,7 @@ def comment_post(
         ensure_not_duplicate(attempt)
         ensure_within_rate_limits(attempt)
 
-        reason = hold_reason(attempt)
+        hold = hold_reason(attempt)
         target = attempt.in_reply_to
         comment = Comment.objects.create(
             article=article,
@@ -220,9 +258,11 @@ def comment_post(
             email=attempt.email,
             body=attempt.body,
             ip_hash=attempt.ip_hash,
-            status=Comment.Status.PENDING if reason else Comment.Status.PUBLISHED,
-            review_reason=reason,
+            status=Comment.Status.PENDING if hold else Comment.Status.PUBLISHED,
+            review_reason=hold.reason if hold else "",
         )
+        # Not stored: only the poster, right now, is told why (see Hold).
+        comment.hold_notice = hold.notice if hold else ""
         if comment.is_visible:
             comment_count_refresh(article_id=article.pk)
             transaction.on_commit(purge_public_pages)
@@ -237,9 +277,7 @@ def _lock_reply_target(in_reply_to: Comment | None) -> Comment | None:
     locked = Comment.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
     fresh = {comment.pk: comment for comment in locked}.get(in_reply_to.pk)
     if fresh is None:
-        raise CommentRefused(
-            "The comment you are replying to is not available any more.", status=404
-        )
+        raise ReplyTargetGone
     return fresh
 
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("article/<int:article_pk>/post/", views.comment_post, name="comment-post"),
     path(
+        "article/<int:article_pk>/form-token/",
+        views.comment_form_token,
+        name="comment-form-token",
+    ),
+    path(
         "article/<int:article_pk>/close/",
         views.article_comments_close,
         name="article-comments-close",

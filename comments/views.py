@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from comments import services
-from comments.forms import CommentForm, csrf_input_for, staff_initial
+from comments.forms import CommentForm, csrf_input_for, rendered_at_token, staff_initial
 from comments.models import Comment
 from comments.services import (
+    ArticleNotOpen,
     CommentRefused,
     DuplicateComment,
+    ReplyTargetGone,
     comments_are_open,
     comments_close,
     comments_reopen,
@@ -45,6 +49,23 @@ def thread_url(comment: Comment) -> str:
     return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
 
 
+CROSS_SITE_MESSAGE = "Comments can only be posted from this site's own pages."
+
+
+def _is_cross_site(request) -> bool:
+    """Whether the browser says another site's page sent this post (no header: assume not)."""
+    # Browsers set Sec-Fetch-Site themselves and pages cannot forge it; older ones send
+    # only Origin, and the oldest neither (their readers keep posting as before).
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "same-site", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
+
+
 def _csrf_failure(request):
     # The form on a cached page carries no token, so anonymous posts skip CSRF (the honeypot
     # and render time guard them). A signed-in staff member's post carries the Staff badge,
@@ -54,7 +75,14 @@ def _csrf_failure(request):
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
 
 
-def _form_page(request, *, form, article, replying_to=None, refusal="", status=200):
+def _form_page(
+    request, *, form, article=None, replying_to=None, refusal="", status=200, can_post=None
+):
+    """The comment form shown again, or a refusal, with the reader's text kept.
+
+    Callers pass only a published article and a visible comment of it: whatever is on
+    this page, a reader may see.
+    """
     if form.is_bound:
         form.restart_clock()
     return render(
@@ -62,42 +90,62 @@ def _form_page(request, *, form, article, replying_to=None, refusal="", status=2
         "comments/comment_form_page.html",
         {
             "form": form,
-            # A 404 refusal must not reveal a draft's headline.
-            "article": article if status != 404 else None,
-            "replying_to": replying_to if status != 404 else None,
+            "article": article,
+            "replying_to": replying_to,
             "refusal": refusal,
-            "can_post": status in (200, 429),
+            "can_post": (status in (200, 429)) if can_post is None else can_post,
             "csrf_input": csrf_input_for(request),
         },
         status=status,
     )
 
 
+def _not_open_page(request, *, form):
+    # The same page for a draft, a scheduled story and a number that was never used: a
+    # refusal must not tell them apart, let alone name one.
+    return _form_page(request, form=form, refusal=ArticleNotOpen().message, status=404)
+
+
+def _reply_target(article: Article, raw: str) -> Comment | None:
+    """The visible comment of this article the reader answers; refuse anything else."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise ReplyTargetGone
+    target = (
+        Comment.objects.visible()
+        .filter(article=article, pk=int(raw))
+        .select_related("in_reply_to", "user__author_profile")
+        .first()
+    )
+    if target is None:
+        raise ReplyTargetGone
+    return target
+
+
 @csrf_exempt
 @require_POST
 def comment_post(request, article_pk):
+    if _is_cross_site(request):
+        # Said plainly and before anything is looked up: the page that sent it is hostile.
+        return HttpResponseForbidden(CROSS_SITE_MESSAGE, content_type="text/plain; charset=utf-8")
     if (failure := _csrf_failure(request)) is not None:
         return failure
-    article = Article.objects.select_related("section").filter(pk=article_pk).first()
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article_pk=article_pk)
+    article = Article.objects.published().select_related("section").filter(pk=article_pk).first()
     if article is None:
+        return _not_open_page(request, form=form)
+    try:
+        replying_to = _reply_target(article, request.POST.get("in_reply_to", ""))
+    except ReplyTargetGone as refusal:
+        # Named by the reader, but not one readers may see: refused without naming it.
         return _form_page(
-            request,
-            form=form,
-            article=None,
-            refusal="This article is not open for comments.",
-            status=404,
+            request, form=form, article=article, refusal=refusal.message, status=refusal.status
         )
-    valid = form.is_valid()
-    reply_to_pk = form.cleaned_data.get("in_reply_to") if valid else None
-    replying_to = Comment.objects.filter(pk=reply_to_pk).first() if reply_to_pk else None
-    if not valid:
+    if not form.is_valid():
         return _form_page(request, form=form, article=article, replying_to=replying_to)
     try:
-        if reply_to_pk and replying_to is None:
-            raise CommentRefused(
-                "The comment you are replying to is not available any more.", status=404
-            )
         comment = services.comment_post(
             article=article,
             name=form.cleaned_data["name"],
@@ -108,12 +156,22 @@ def comment_post(request, article_pk):
             ip_address=client_ip(request),
         )
     except DuplicateComment as duplicate:
-        messages.info(request, duplicate.message)
         original = duplicate.original
-        if original is not None and original.is_visible:
+        # A reader still holding an unread message has double-clicked: the first post's
+        # thank-you is on its way to the page, and one message, the true one, is enough.
+        if not len(messages.get_messages(request)):
+            if original.status == Comment.Status.HIDDEN:
+                messages.info(request, duplicate.message)
+            else:
+                _tell_posted(request, original)
+        if original.is_visible:
             return redirect(thread_url(original))
         return redirect(f"{article.get_absolute_url()}#comments")
+    except ArticleNotOpen:  # Unpublished while the reader wrote.
+        return _not_open_page(request, form=form)
     except CommentRefused as refusal:
+        if isinstance(refusal, ReplyTargetGone):  # Hidden while the reader wrote.
+            replying_to = None
         return _form_page(
             request,
             form=form,
@@ -122,14 +180,36 @@ def comment_post(request, article_pk):
             refusal=refusal.message,
             status=refusal.status,
         )
+    _tell_posted(request, comment)
+    if comment.is_visible:
+        return redirect(thread_url(comment))
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+def _tell_posted(request, comment: Comment) -> None:
+    """Say where the reader's comment stands: published, or held (and why, when we may)."""
     if comment.is_visible:
         messages.success(request, "Thank you, your comment is published.")
-        return redirect(thread_url(comment))
-    messages.info(
-        request,
-        "Thank you. Your comment is awaiting review and will appear once a moderator approves it.",
-    )
-    return redirect(f"{article.get_absolute_url()}#comments")
+    elif notice := getattr(comment, "hold_notice", ""):
+        messages.info(
+            request,
+            f"Thank you. Your comment is {notice}; a moderator will review it before it appears.",
+        )
+    else:
+        messages.info(
+            request,
+            "Thank you. Your comment is awaiting review and will appear once a moderator "
+            "approves it.",
+        )
+
+
+@require_GET
+@never_cache
+def comment_form_token(request, article_pk):
+    """Stamp the form when the reader's browser shows it (a cached page's stamp is shared)."""
+    if not Article.objects.published().filter(pk=article_pk).exists():
+        raise Http404
+    return JsonResponse({"rendered_at": rendered_at_token(article_pk=article_pk)})
 
 
 @require_GET
@@ -140,7 +220,10 @@ def comment_reply(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
-    form = CommentForm(initial={"in_reply_to": comment.pk, **staff_initial(request.user)})
+    form = CommentForm(
+        initial={"in_reply_to": comment.pk, **staff_initial(request.user)},
+        article_pk=comment.article_id,
+    )
     if not comments_are_open(comment.article):
         return _form_page(
             request,

@@ -277,6 +277,8 @@ COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 50)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 14)
 # A person needs a few seconds to write anything; a script posts at once.
 COMMENTS_MIN_SECONDS_TO_POST = env_int("COMMENTS_MIN_SECONDS_TO_POST", 3)
+# A comment form older than this is refused (the reader's text is kept to post again).
+COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 4 * 3600)
 # Per IP (one office or mobile carrier may share an address) and per email, in a window.
 # Generous enough that three replies in five minutes in a lively thread always go through.
 COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env_int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", 300)
@@ -298,3 +300,7 @@ COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "")
 COMMENTS_REPORTS_TO_HIDE = env_int("COMMENTS_REPORTS_TO_HIDE", 3)
 COMMENTS_VIOLENCE_REPORTS_TO_HIDE = env_int("COMMENTS_VIOLENCE_REPORTS_TO_HIDE", 2)
 COMMENTS_QUEUE_RECENT_HOURS = env_int("COMMENTS_QUEUE_RECENT_HOURS", 24)
+# Reports from one network (/24 for IPv4, /64 for IPv6) in a window; later ones are refused
+# (0 = no cap). The thresholds above count distinct networks, not reports.
+COMMENTS_REPORT_LIMIT_PER_NETWORK = env_int("COMMENTS_REPORT_LIMIT_PER_NETWORK", 10)
+COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env_int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", 3600)

@@ -52,7 +52,11 @@ def thread_context(request, article) -> dict:
         "can_moderate": can_moderate,
         "can_edit_article": request.user.has_perm("articles.change_article"),
         "accepting": accepting,
-        "form": CommentForm(initial=staff_initial(request.user)) if accepting else None,
+        "form": (
+            CommentForm(initial=staff_initial(request.user), article_pk=article.pk)
+            if accepting
+            else None
+        ),
         "csrf_input": csrf_input_for(request),
     }
 

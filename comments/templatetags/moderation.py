@@ -2,7 +2,8 @@ from django import template
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 
-from comments.models import ModerationReason
+from comments.models import Comment
+from comments.moderation_forms import HideForm
 
 register = template.Library()
 
@@ -21,10 +22,20 @@ def moderation_csrf_input(context):
 
 
 @register.simple_tag
-def moderation_reasons():
-    return ModerationReason.choices
+def moderation_hide_reasons():
+    """The hide form's reasons, led by a prompt: no reason is chosen for the moderator."""
+    return HideForm.base_fields["reason"].choices
 
 
 @register.simple_tag
 def comment_admin_url(comment):
     return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+@register.simple_tag(takes_context=True)
+def moderation_waiting(context):
+    """How many comments wait for a moderator: one COUNT per request, however often asked."""
+    request = context.request
+    if not hasattr(request, "_moderation_waiting"):
+        request._moderation_waiting = Comment.objects.needs_review().count()
+    return request._moderation_waiting

@@ -1,5 +1,7 @@
-// Progressive enhancement of the comment thread. Without JavaScript every "Reply" link
-// leads to a reply page that posts the same form; with it, the form opens in place.
+// Progressive enhancement of the comment form. Without JavaScript every "Reply" link
+// leads to a reply page that posts the same form, the cached page's time stamp is used and
+// nothing is remembered; with it, the form opens in place, is stamped when this browser
+// shows it, and the reader's name and email come back on their next comment.
 (function () {
   "use strict";
   var form = document.getElementById("comment-form");
@@ -9,6 +11,84 @@
   var replyField = form.querySelector('input[name="in_reply_to"]');
   var heading = form.querySelector(".comment-form-heading");
   var textarea = form.querySelector("textarea");
+  var submit = form.querySelector('button[type="submit"]');
+
+  // The page may come from a cache shared by every reader, so its stamp tells nothing of
+  // this reader: ask for one of our own. If that fails the page's stamp still works.
+  var stamp = form.querySelector('input[name="rendered_at"]');
+  if (stamp && form.dataset.tokenUrl && window.fetch) {
+    fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data && data.rendered_at) {
+          stamp.value = data.rendered_at;
+        }
+      })
+      .catch(function () {});
+  }
+
+  // Name and email live in this browser only, never in the (cached) page or a cookie.
+  var STORE_KEY = "newsroom.commenter";
+  var nameField = form.querySelector('input[name="name"]');
+  var emailField = form.querySelector('input[name="email"]');
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null; // Storage blocked by the browser's privacy settings.
+    }
+  }
+  var store = storage();
+  if (store && nameField && emailField) {
+    var remembered = null;
+    try {
+      remembered = JSON.parse(store.getItem(STORE_KEY) || "null");
+    } catch (error) {
+      remembered = null;
+    }
+    // Only empty fields: what the server put there (a staff byline, a refused post) wins.
+    if (remembered && !nameField.value && typeof remembered.name === "string") {
+      nameField.value = remembered.name;
+    }
+    if (remembered && !emailField.value && typeof remembered.email === "string") {
+      emailField.value = remembered.email;
+    }
+
+    var choice = document.createElement("div");
+    choice.className = "form-check mb-3 comment-remember";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "form-check-input";
+    box.id = "comment-remember";
+    box.checked = remembered !== null || store.getItem(STORE_KEY + ".off") === null;
+    var label = document.createElement("label");
+    label.className = "form-check-label";
+    label.htmlFor = box.id;
+    label.textContent = "Remember me on this device";
+    choice.append(box, label);
+    submit.before(choice);
+
+    box.addEventListener("change", function () {
+      if (!box.checked) {
+        // A shared computer: forget at once, and do not ask again on the next page.
+        store.removeItem(STORE_KEY);
+        store.setItem(STORE_KEY + ".off", "1");
+      } else {
+        store.removeItem(STORE_KEY + ".off");
+      }
+    });
+    form.addEventListener("submit", function () {
+      if (box.checked) {
+        store.setItem(
+          STORE_KEY,
+          JSON.stringify({ name: nameField.value, email: emailField.value })
+        );
+      }
+    });
+  }
+
   var home = form.parentNode;
   var homeNext = form.nextSibling;
   var originalHeading = heading ? heading.textContent : "";
@@ -18,7 +98,7 @@
   cancel.className = "btn btn-link";
   cancel.textContent = "Cancel reply";
   cancel.hidden = true;
-  form.querySelector('button[type="submit"]').after(cancel);
+  submit.after(cancel);
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.comment-reply");

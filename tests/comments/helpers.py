@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.forms import RENDERED_AT_SALT
 from comments.services import comment_count_refresh
@@ -13,19 +14,19 @@ from tests.factories import PAST, CommentFactory
 NOW = PAST + timedelta(hours=1)
 
 
-def rendered_token(*, at) -> str:
-    """The hidden field of a form that was shown to the reader at `at`."""
-    return signing.dumps(at.timestamp(), salt=RENDERED_AT_SALT)
+def rendered_token(*, article, at) -> str:
+    """The hidden field of the article's form, shown to the reader at `at`."""
+    return signing.dumps([article.pk, at.timestamp()], salt=RENDERED_AT_SALT)
 
 
-def comment_data(**overrides) -> dict:
+def comment_data(article, **overrides) -> dict:
     data = {
         "name": "Ayesha Khan",
         "email": "ayesha@example.org",
         "body": "A thoughtful point about the budget.",
         "in_reply_to": "",
-        # The reader read the article for a minute before posting.
-        "rendered_at": rendered_token(at=NOW - timedelta(minutes=1)),
+        # The reader read the article for a minute before posting (at the frozen clock's time).
+        "rendered_at": rendered_token(article=article, at=timezone.now() - timedelta(minutes=1)),
         "website": "",
     }
     data.update(overrides)
@@ -36,8 +37,14 @@ def post_url(article) -> str:
     return reverse("comments:comment-post", kwargs={"article_pk": article.pk})
 
 
-def post_comment(client, article, *, ip="203.0.113.7", **overrides):
-    return client.post(post_url(article), comment_data(**overrides), REMOTE_ADDR=ip)
+def post_comment(client, article, *, ip="203.0.113.7", follow=False, headers=None, **overrides):
+    return client.post(
+        post_url(article),
+        comment_data(article, **overrides),
+        REMOTE_ADDR=ip,
+        follow=follow,
+        headers=headers,
+    )
 
 
 def html(response) -> str:

@@ -71,6 +71,54 @@ def test_hiding_in_the_admin_needs_a_reason(moderator_client):
     assert comment.status == Status.PUBLISHED
 
 
+def test_a_hide_without_a_reason_in_the_admin_keeps_the_selection_and_the_note(
+    moderator_client, moderator
+):
+    first = add_comment(name="Troll", body="First rant")
+    second = add_comment(name="Troll", body="Second rant")
+    spared = add_comment(body="Calm reply")
+    filtered = f"{CHANGELIST}?status__exact=published"
+
+    response = moderator_client.post(
+        filtered,
+        {
+            "action": "hide_comments",
+            "select_across": "0",
+            "index": "0",
+            "reason": "",
+            "note": "Pile-on",
+            "_selected_action": [first.pk, second.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Choose a reason before hiding comments. Nothing was hidden." in page
+    assert "First rant" in page and "Second rant" in page and "Calm reply" not in page
+    for comment in (first, second):
+        assert f'name="_selected_action" value="{comment.pk}"' in page
+    assert 'name="note" id="id_note" maxlength="500" value="Pile-on"' in page
+    assert f'href="{filtered.replace("&", "&amp;")}" class="button cancel-link"' in page
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+
+    # The page's own form, now with a reason.
+    moderator_client.post(
+        filtered,
+        {
+            "action": "hide_comments",
+            "select_across": "0",
+            "_selected_action": [first.pk, second.pk],
+            "reason": "abuse",
+            "note": "Pile-on",
+        },
+    )
+
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.HIDDEN, second.pk: Status.HIDDEN, spared.pk: "published"}
+    rows = ModerationAction.objects.values_list("action", "reason", "note", "moderator")
+    assert list(rows) == [("hide", "abuse", "Pile-on", moderator.pk)] * 2
+
+
 def test_moderator_approves_and_unhides_from_the_changelist(moderator_client):
     held = add_comment(status=Status.PENDING)
     hidden = add_comment(status=Status.HIDDEN)
@@ -201,3 +249,88 @@ def test_moderator_lifts_a_ban_from_the_changelist(moderator_client, moderator):
     ban.refresh_from_db()
     assert (ban.lifted_at, ban.lifted_by) == (NOW, moderator)
     assert not ban.is_active
+
+
+def test_a_moderator_landing_in_the_admin_finds_the_queue_with_the_number_waiting(
+    moderator_client,
+):
+    add_comment(status=Status.PENDING)
+    reported = add_comment()
+    moderation.comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
+    add_comment()
+    queue = reverse("comments:moderation-queue")
+
+    index = html(moderator_client.get(reverse("admin:index")))
+    elsewhere = html(moderator_client.get(CHANGELIST))
+
+    assert f'<a href="{queue}">Moderation queue</a>' in index
+    assert "2 comments waiting for a moderator" in index
+    assert f'href="{queue}" id="moderation-queue-link">Moderation queue (2 waiting)</a>' in (
+        elsewhere
+    )
+
+
+def test_an_editor_who_does_not_moderate_sees_no_queue_link_in_the_admin(editor_client):
+    index = html(editor_client.get(reverse("admin:index")))
+
+    assert "Moderation queue" not in index
+    assert reverse("comments:moderation-queue") not in index
+
+
+def test_the_queue_link_costs_one_query_however_many_comments_wait(
+    moderator_client, django_assert_max_num_queries
+):
+    add_comment(status=Status.PENDING)
+    moderator_client.get(reverse("admin:index"))
+    with django_assert_max_num_queries(20) as few:
+        moderator_client.get(reverse("admin:index"))
+    baseline = len(few.captured_queries)
+    for _ in range(10):
+        add_comment(status=Status.PENDING)
+
+    with django_assert_max_num_queries(baseline):
+        page = html(moderator_client.get(reverse("admin:index")))
+
+    assert "11 comments waiting" in page
+
+
+def test_the_audit_log_names_the_commenter_and_the_article_of_each_step(
+    moderator_client, moderator
+):
+    article = ArticleFactory(headline="Budget debate")
+    comment = add_comment(article=article, name="Troll")
+    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+
+    page = html(moderator_client.get(reverse("admin:comments_moderationaction_changelist")))
+
+    assert (
+        f'<a href="{change_url(comment)}"><span dir="auto">Troll</span> on “Budget debate”</a>'
+        in page
+    )
+    assert f">#{comment.pk}<" not in page
+
+
+def test_the_audit_log_list_queries_do_not_grow_with_its_rows(
+    moderator_client, moderator, django_assert_max_num_queries
+):
+    log_url = reverse("admin:comments_moderationaction_changelist")
+
+    def log_steps(count):
+        for _ in range(count):
+            comment = add_comment(article=ArticleFactory())
+            moderation.comment_hide(comment=comment, moderator=moderator, reason="spam")
+            moderation.ban_create(
+                moderator=moderator, email=comment.email, reason="spam", comment=comment
+            )
+
+    log_steps(1)
+    moderator_client.get(log_url)
+    with django_assert_max_num_queries(30) as few:
+        moderator_client.get(log_url)
+    baseline = len(few.captured_queries)
+    log_steps(15)
+
+    with django_assert_max_num_queries(baseline):
+        page = html(moderator_client.get(log_url))
+
+    assert page.count(" on “Headline number") >= 32

@@ -161,3 +161,65 @@ def test_banning_the_ip_of_a_comment_that_has_none_is_explained(client, moderato
     assert response.status_code == 400
     assert "no stored email or IP address left to ban" in html(response)
     assert not Ban.objects.exists()
+
+
+def test_the_ban_page_warns_that_an_ip_ban_blocks_a_whole_network_and_does_not_tick_it(
+    client, moderator
+):
+    comment = add_comment(email="troll@example.org", ip_hash=ip_address_hash(IP))
+    client.force_login(moderator)
+
+    page = html(client.get(ban_url(comment)))
+
+    ip_choice = page[page.index('name="ban_ip"') - 200 : page.index('name="ban_ip"') + 700]
+    assert "checked" not in ip_choice[: ip_choice.index("</label>")]
+    assert "blocks everyone who shares the address" in ip_choice
+    assert "a mobile carrier" in ip_choice
+    reason = page[page.index('name="reason"') :]
+    assert '<option value="" selected>Choose a reason…</option>' in reason
+
+
+def test_a_ban_without_a_reason_says_so_and_keeps_what_was_ticked(client, moderator):
+    comment = add_comment(email="troll@example.org", ip_hash=ip_address_hash(IP))
+    client.force_login(moderator)
+
+    response = client.post(
+        ban_url(comment),
+        {
+            "ban_email": "on",
+            "ban_ip": "on",
+            "reason": "",
+            "note": "Third time",
+            "expires_in_days": "7",
+        },
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Choose why this commenter is banned." in page
+    assert "Third time" in page and 'value="7"' in page
+    assert 'id="id_ban_ip" checked' in page
+    assert not Ban.objects.exists()
+
+
+def test_after_an_ip_ban_the_moderator_is_told_and_the_ban_list_says_it_includes_an_address(
+    client, moderator
+):
+    comment = add_comment(email="troll@example.org", ip_hash=ip_address_hash(IP))
+    moderation.ban_create(moderator=moderator, email="other@example.org", reason="spam")
+    client.force_login(moderator)
+
+    response = client.post(
+        ban_url(comment),
+        {"ban_email": "on", "ban_ip": "on", "reason": "abuse", "note": "", "expires_in_days": ""},
+        follow=True,
+    )
+
+    assert "It includes the IP address: everyone who shares that network is blocked too." in (
+        html(response)
+    )
+    bans = html(client.get(reverse("admin:comments_ban_changelist")))
+    assert "The email address and an IP address (everyone sharing that network)" in bans
+    assert "The email address only" in bans
+    with_address = html(client.get(reverse("admin:comments_ban_changelist"), {"ip": "yes"}))
+    assert "troll@example.org" in with_address and "other@example.org" not in with_address

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.services import comment_count_refresh
@@ -110,8 +111,9 @@ def form_errors(form) -> str:
 
 
 def test_every_naughty_string_is_accepted_exactly_or_refused_clearly(generous_limits):
+    article = Article(pk=1)
     for text in naughty_strings():
-        as_body = CommentForm(comment_data(body=text))
+        as_body = CommentForm(comment_data(article, body=text), article_pk=article.pk)
         if body_is_acceptable(text):
             assert as_body.is_valid(), (text, as_body.errors)
             assert as_body.cleaned_data["body"] == normalize_newlines(text)
@@ -119,7 +121,7 @@ def test_every_naughty_string_is_accepted_exactly_or_refused_clearly(generous_li
             assert not as_body.is_valid(), text
             assert any(error in form_errors(as_body) for error in CLEAR_ERRORS), text
 
-        as_name = CommentForm(comment_data(name=text))
+        as_name = CommentForm(comment_data(article, name=text), article_pk=article.pk)
         if name_is_acceptable(text):
             assert as_name.is_valid(), (text, as_name.errors)
             assert as_name.cleaned_data["name"] == text.strip()

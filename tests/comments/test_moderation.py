@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from comments import moderation
 from comments.models import Comment, ModerationAction, ModerationReason
-from tests.comments.helpers import NOW, add_comment, html
+from tests.comments.helpers import NOW, add_comment, html, post_comment
 from tests.factories import (
     MODERATOR_PERMISSIONS,
     ArticleFactory,
@@ -145,6 +145,43 @@ def test_hide_needs_a_reason_from_the_list(moderator_client):
 
     assert response.status_code == 400
     assert refreshed(comment).status == Status.PUBLISHED
+
+
+def test_the_page_hide_control_chooses_no_reason_for_the_moderator(moderator_client):
+    comment = add_comment()
+
+    thread = thread_of(html(moderator_client.get(comment.article.get_absolute_url())))
+
+    select = thread[thread.index(f'id="hide-reason-{comment.pk}"') :]
+    select = select[: select.index("</select>")]
+    assert 'required>\n        <option value="">Choose a reason…</option>' in select
+    assert "selected" not in select
+
+
+def test_a_hurried_hide_without_a_reason_asks_for_one_and_keeps_the_note(moderator_client):
+    comment = add_comment(body="Borderline words")
+
+    response = moderator_client.post(hide_url(comment), {"reason": "", "note": "Repeat offender"})
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Choose why this comment is hidden; nothing was hidden." in page
+    assert 'value="Repeat offender"' in page
+    assert "Borderline words" in page
+    assert f'href="{comment.article.get_absolute_url()}#{comment.anchor}">Cancel' in page
+    assert refreshed(comment).status == Status.PUBLISHED
+    assert not ModerationAction.objects.exists()
+
+
+def test_a_hide_without_a_reason_from_the_script_gets_the_message_to_show(moderator_client):
+    comment = add_comment()
+
+    response = moderator_client.post(
+        hide_url(comment), {"reason": "", "note": ""}, headers={"accept": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"message": "Choose why this comment is hidden; nothing was hidden."}
 
 
 def test_hide_needs_a_csrf_token(moderator):
@@ -407,3 +444,25 @@ def test_moderator_page_queries_do_not_grow_with_comments(
         response = client.get(article.get_absolute_url())
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("staff without a role", Status.PENDING),
+        ("editor", Status.PUBLISHED),
+        ("moderator", Status.PUBLISHED),
+    ],
+)
+def test_only_editors_and_moderators_skip_the_hold_on_a_premoderated_article(client, who, expected):
+    users = {
+        "staff without a role": lambda: UserFactory(is_staff=True),
+        "editor": EditorFactory,
+        "moderator": ModeratorFactory,
+    }
+    article = ArticleFactory(comments_premoderated=True)
+    client.force_login(users[who]())
+
+    post_comment(client, article, body="Buy cheap watches")
+
+    assert Comment.objects.get().status == expected

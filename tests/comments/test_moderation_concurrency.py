@@ -121,7 +121,7 @@ def test_two_readers_reporting_at_once_reach_the_threshold_together(settings):
             lambda ip=ip: moderation.comment_report(comment=comment, reason="abuse", ip_address=ip),
             errors,
         )
-        for ip in ("192.0.2.1", "192.0.2.2")
+        for ip in ("192.0.2.1", "198.51.100.2")
     ]
 
     run_together_on_a_busy_row(comment, threads, errors)

@@ -203,7 +203,7 @@ def test_queue_queries_do_not_grow_with_comments(moderator_client, django_assert
     # Read at once: a later request resets the connection's query log.
     baseline = len(few.captured_queries)
     for n in range(20):
-        report(add_comment(), "violence", f"192.0.2.{n + 10}")
+        report(add_comment(), "violence", f"10.{n}.0.1")
         add_comment(status=Status.PENDING, email="same@example.org")
 
     with django_assert_max_num_queries(baseline):
@@ -221,3 +221,110 @@ def test_moderators_find_the_queue_from_any_page_and_readers_never_see_the_link(
 
     assert 'href="/comments/moderation/"' in moderator_page
     assert "Moderation queue" not in reader_page
+
+
+def bulk_form(next_url: str, **fields) -> dict:
+    """The bulk form as the browser sends it: every field, empty ones included."""
+    return {"next": next_url, "action": "", "reason": "", "note": "", **fields}
+
+
+def test_bulk_hide_without_a_reason_keeps_the_ticks_the_action_and_the_note(moderator_client):
+    ticked = [add_comment(body="First spam"), add_comment(body="Second spam")]
+    left_alone = add_comment(body="Fine comment")
+    queue = f"{QUEUE_URL}?show=all"
+    form_page = html(moderator_client.get(queue))
+    assert '<option value="" selected>Choose an action…</option>' in form_page
+
+    response = moderator_client.post(
+        BULK_URL,
+        bulk_form(queue, action="hide", note="Link farm", comments=[c.pk for c in ticked]),
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Nothing was changed." in page
+    assert "Choose a reason to hide the ticked comments." in page
+    for comment in ticked:
+        assert f'value="{comment.pk}" form="bulk-form" checked' in page
+    assert f'value="{left_alone.pk}" form="bulk-form" aria-label' in page
+    assert '<option value="hide" selected>Hide</option>' in page
+    assert 'value="Link farm"' in page
+    assert f'name="next" value="{queue}"' in page
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert not ModerationAction.objects.exists()
+
+
+def test_bulk_action_without_a_choice_says_what_is_missing(moderator_client):
+    ticked = add_comment(status=Status.PENDING)
+
+    response = moderator_client.post(BULK_URL, bulk_form(QUEUE_URL, comments=[ticked.pk]))
+
+    assert response.status_code == 400
+    assert "Choose what to do with the ticked comments." in html(response)
+    assert f'value="{ticked.pk}" form="bulk-form" checked' in html(response)
+
+
+def test_bulk_action_with_nothing_ticked_keeps_the_chosen_action_and_reason(moderator_client):
+    add_comment(status=Status.PENDING)
+
+    response = moderator_client.post(BULK_URL, bulk_form(QUEUE_URL, action="hide", reason="abuse"))
+
+    page = html(response)
+    assert "Tick the comments to act on first." in page
+    assert '<option value="hide" selected>Hide</option>' in page
+    assert '<option value="abuse" selected>Abuse</option>' in page
+
+
+def test_moderator_hides_one_comment_from_its_queue_row_and_returns_to_the_queue(
+    moderator_client,
+):
+    spam = add_comment(body="Cheap pills", status=Status.PENDING)
+    other = add_comment(body="Held for links", status=Status.PENDING)
+    queue = f"{QUEUE_URL}?show=pending"
+    page = html(moderator_client.get(queue))
+    row_form = f'action="{reverse("comments:comment-hide", args=[spam.pk])}"'
+    assert row_form in page
+    assert f'id="queue-hide-reason-{spam.pk}" required' in page
+
+    response = moderator_client.post(
+        reverse("comments:comment-hide", args=[spam.pk]), {"next": queue, "reason": "spam"}
+    )
+
+    assert response["Location"] == queue
+    spam.refresh_from_db()
+    other.refresh_from_db()
+    assert (spam.status, spam.hidden_reason, other.status) == (
+        Status.HIDDEN,
+        "spam",
+        Status.PENDING,
+    )
+    assert "Comment hidden." in html(moderator_client.get(queue))
+
+
+def test_no_hide_reason_is_chosen_for_the_moderator(moderator_client):
+    comment = add_comment(status=Status.PENDING)
+
+    page = html(moderator_client.get(QUEUE_URL))
+
+    row = page[page.index(f'id="queue-hide-reason-{comment.pk}"') :]
+    first_option = row[row.index("<option") : row.index("</option>")]
+    assert first_option == '<option value="">Choose a reason…'
+    assert "selected" not in row[: row.index("</select>")]
+
+
+def test_a_row_hide_without_a_reason_asks_for_one_and_keeps_the_way_back(moderator_client):
+    comment = add_comment(body="Borderline words")
+    queue = f"{QUEUE_URL}?show=all"
+
+    response = moderator_client.post(
+        reverse("comments:comment-hide", args=[comment.pk]), {"next": queue, "reason": ""}
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert "Choose why this comment is hidden; nothing was hidden." in page
+    assert "Borderline words" in page
+    assert f'name="next" value="{queue}"' in page
+    assert f'href="{queue}">Cancel' in page
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from articles.models import Article
+from comments import forms
 from comments.models import Comment
 from tests.comments.helpers import NOW, add_comment, html, post_comment, post_url
 from tests.factories import ArticleFactory, CommentFactory
@@ -208,3 +209,51 @@ def test_reply_page_on_a_closed_article_says_comments_are_closed(client):
     assert response.status_code == 403
     assert "Comments are closed on this article." in html(response)
     assert 'id="comment-form"' not in html(response)
+
+
+# Far too long: refused before any work on the text, and never sent back
+
+
+def short_texts_only(check):
+    def guarded(text, **kwargs):
+        assert len(text) < 100_000, f"{check.__name__} read a text known to be too long"
+        return check(text, **kwargs)
+
+    return guarded
+
+
+def test_a_huge_comment_is_refused_by_its_length_and_not_sent_back(client, monkeypatch):
+    article = ArticleFactory()
+    huge = "word " * 480_000  # 2.4 MB, as a script posts it.
+    # Nothing may look at each character of a text already known to be too long.
+    for check in ("control_characters", "is_blank", "normalize_newlines"):
+        monkeypatch.setattr(f"comments.forms.{check}", short_texts_only(getattr(forms, check)))
+
+    response = post_comment(client, article, name="Ayesha Khan", body=huge)
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "Comments are limited to 5,000 characters; yours has 2,400,000." in page
+    assert "word word" not in page
+    assert len(page) < 50_000
+    assert "Ayesha Khan" in page  # The rest of what was typed is kept.
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_a_little_over_the_limit_comes_back_to_be_shortened(client):
+    article = ArticleFactory()
+    body = "A long reply. " * 400  # 5,600 characters.
+
+    response = post_comment(client, article, body=body)
+
+    assert "Comments are limited to 5,000 characters; yours has 5,600." in html(response)
+    assert body.strip() in html(response)
+
+
+def test_windows_line_breaks_count_once_towards_the_limit(client, settings):
+    settings.COMMENTS_MAX_LENGTH = 10
+    article = ArticleFactory()
+
+    post_comment(client, article, body="one\r\ntwo\r\n3")
+
+    assert Comment.objects.get().body == "one\ntwo\n3"

@@ -298,3 +298,22 @@ def test_reply_page_shows_only_what_readers_may_see(client):
 
     assert "Bilal" in page
     assert "secret@example.org" not in page
+
+
+def test_the_article_page_links_from_its_top_to_the_comments(client):
+    article = ArticleFactory()
+    add_comment(article=article)
+
+    page = html(client.get(article.get_absolute_url()))
+
+    header = page.split("</header>", 2)[1]  # The article's own header, after the site's.
+    assert '<a class="comments-skip" href="#comments">Comments (1)</a>' in header
+    assert '<a class="comments-jump" href="#comment-form">Leave a comment</a>' in page
+
+
+def test_the_reply_page_remembers_the_reader_too(client):
+    comment = add_comment(article=ArticleFactory())
+
+    page = html(client.get(reverse("comments:comment-reply", kwargs={"pk": comment.pk})))
+
+    assert 'src="/static/comments/thread.js"' in page

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 
+from comments.forms import RENDERED_AT_SALT
 from comments.models import Comment
 from tests.comments.helpers import (
     NOW,
@@ -41,7 +43,7 @@ def test_a_form_posted_faster_than_a_person_can_type_is_refused_but_kept(client)
     article = ArticleFactory()
 
     response = post_comment(
-        client, article, rendered_at=rendered_token(at=NOW - timedelta(seconds=1))
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(seconds=1))
     )
 
     assert "That was quick!" in html(response)
@@ -53,14 +55,18 @@ def test_the_minimum_time_to_post_is_a_setting(client, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     article = ArticleFactory()
 
-    response = post_comment(client, article, rendered_at=rendered_token(at=NOW))
+    response = post_comment(client, article, rendered_at=rendered_token(article=article, at=NOW))
 
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("token", ["", "1416503280.0", "forged:token:value"])
+@pytest.mark.parametrize(
+    "token", ["", "1416503280.0", "forged:token:value", "signed time without the article"]
+)
 def test_a_form_without_a_genuine_render_time_is_refused(client, token):
     article = ArticleFactory()
+    if token == "signed time without the article":
+        token = signing.dumps(NOW.timestamp(), salt=RENDERED_AT_SALT)
 
     response = post_comment(client, article, rendered_at=token)
 
@@ -68,14 +74,61 @@ def test_a_form_without_a_genuine_render_time_is_refused(client, token):
     assert not Comment.objects.exists()
 
 
-def test_a_page_cached_for_hours_still_posts(client):
+def test_a_form_shown_hours_ago_still_posts(client):
     article = ArticleFactory()
 
     response = post_comment(
-        client, article, rendered_at=rendered_token(at=NOW - timedelta(hours=6))
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=3))
     )
 
     assert response.status_code == 302
+
+
+def test_a_form_left_open_too_long_has_expired_but_keeps_the_text(client, time_machine):
+    article = ArticleFactory()
+
+    response = post_comment(
+        client,
+        article,
+        body="Written after lunch",
+        rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=4, seconds=1)),
+    )
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "This form has expired (it was opened more than 4 hours ago)." in page
+    assert "Written after lunch" in page
+    assert not Comment.objects.exists()
+    # The form shown again is a fresh one: posting it in a moment works.
+    token = page.split('name="rendered_at" value="')[1].split('"')[0]
+    time_machine.move_to(NOW + timedelta(seconds=30), tick=False)
+    assert post_comment(client, article, rendered_at=token).status_code == 302
+
+
+def test_how_long_a_form_lasts_is_a_setting(client, settings):
+    settings.COMMENTS_FORM_MAX_AGE_SECONDS = 30 * 60
+    article = ArticleFactory()
+
+    response = post_comment(
+        client, article, rendered_at=rendered_token(article=article, at=NOW - timedelta(hours=1))
+    )
+
+    assert "This form has expired (it was opened more than 30 minutes ago)." in html(response)
+
+
+def test_a_form_of_another_article_is_refused_but_kept(client):
+    article, other = ArticleFactory(), ArticleFactory()
+
+    response = post_comment(
+        client,
+        article,
+        body="Meant for this one",
+        rendered_at=rendered_token(article=other, at=NOW - timedelta(minutes=1)),
+    )
+
+    assert "The form was incomplete." in html(response)
+    assert "Meant for this one" in html(response)
+    assert not Comment.objects.exists()
 
 
 def test_reader_answering_three_people_in_five_minutes_is_never_refused(client, time_machine):
@@ -150,6 +203,15 @@ def test_refused_attempts_do_not_use_up_the_readers_allowance(client, settings):
     assert post_comment(client, article, body="Two").status_code == 302
 
 
+def page_messages(response) -> list[str]:
+    """The messages a reader sees at the top of the page."""
+    page = html(response)
+    if 'class="messages"' not in page:
+        return []
+    block = page.split('class="messages"')[1].split("</div>\n    </div>")[0]
+    return [part.split(">", 1)[1].split("</div>")[0] for part in block.split('role="status"')[1:]]
+
+
 def test_an_exact_duplicate_posted_twice_is_stored_once(client):
     article = ArticleFactory()
 
@@ -160,7 +222,48 @@ def test_an_exact_duplicate_posted_twice_is_stored_once(client):
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
     assert first["Location"].endswith(f"#comment-{comment.pk}")
-    assert "You have already posted this comment." in html(client.get(second["Location"]))
+
+
+def test_a_double_click_shows_one_message_the_true_one(client):
+    article = ArticleFactory()
+
+    # The browser leaves the first post's page unread and follows the second.
+    post_comment(client, article, body="Double click")
+    response = post_comment(client, article, body="Double click", follow=True)
+
+    assert page_messages(response) == ["Thank you, your comment is published."]
+    assert Comment.objects.count() == 1
+
+
+def test_a_double_click_on_a_held_comment_shows_one_message_the_true_one(client):
+    article = ArticleFactory(comments_premoderated=True)
+
+    post_comment(client, article, body="Double click")
+    response = post_comment(client, article, body="Double click", follow=True)
+
+    assert len(page_messages(response)) == 1
+    assert page_messages(response)[0].startswith("Thank you. Your comment is awaiting review")
+
+
+def test_posting_the_same_comment_again_later_says_it_is_published(client):
+    article = ArticleFactory()
+    post_comment(client, article, body="Said once", follow=True)
+
+    response = post_comment(client, article, body="Said once", follow=True)
+
+    assert page_messages(response) == ["Thank you, your comment is published."]
+    assert Comment.objects.count() == 1
+
+
+def test_posting_again_a_comment_moderators_hid_says_only_that_it_was_posted(client):
+    article = ArticleFactory()
+    add_comment(
+        article=article, email="ayesha@example.org", body="Said once", status=Comment.Status.HIDDEN
+    )
+
+    response = post_comment(client, article, body="Said once", follow=True)
+
+    assert page_messages(response) == ["You have already posted this comment."]
 
 
 def test_the_same_words_in_answer_to_someone_else_are_not_a_duplicate(client):
@@ -183,6 +286,10 @@ def test_a_comment_with_too_many_links_waits_for_review(client):
     assert comment.status == Comment.Status.PENDING
     assert comment.review_reason == "Contains 3 links."
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert page_messages(client.get(response["Location"])) == [
+        "Thank you. Your comment is held because it has more than 2 links; "
+        "a moderator will review it before it appears."
+    ]
 
 
 def test_a_comment_with_a_few_links_is_published(client):
@@ -212,7 +319,7 @@ def test_behind_a_proxy_each_reader_is_limited_by_their_own_address(client, sett
     def post_via_proxy(email, forwarded_for):
         return client.post(
             post_url(article),
-            comment_data(email=email, body=f"From {email}"),
+            comment_data(article, email=email, body=f"From {email}"),
             REMOTE_ADDR="10.0.0.1",
             HTTP_X_FORWARDED_FOR=forwarded_for,
         )
