@@ -116,9 +116,16 @@ def article_pages_purge(*, article_id: int, section_ids: Iterable[int] = ()) -> 
     )
 
 
-def comment_pages_purge(*, article_id: int) -> None:
-    """Refresh an article's page at once and, within seconds, the listings showing its count."""
-    pages_purge(keys={article_key(article_id)}, lazily={teaser_key(article_id)})
+def comment_pages_purge(*, article_ids: Iterable[int]) -> None:
+    """Refresh articles' pages at once and, within seconds, the listings showing their counts.
+
+    For comment changes: nothing else on the site shows a comment.
+    """
+    article_ids = set(article_ids)
+    pages_purge(
+        keys={article_key(pk) for pk in article_ids},
+        lazily={teaser_key(pk) for pk in article_ids},
+    )
 
 
 def cache_public_page(view):

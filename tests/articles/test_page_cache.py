@@ -81,7 +81,7 @@ def test_a_comment_refreshes_its_article_at_once_and_listings_within_seconds(tim
     Article.objects.filter(pk=article.pk).update(comment_count=1)
     quietly_rename(other, "Quiet story, renamed quietly")
 
-    comment_pages_purge(article_id=article.pk)
+    comment_pages_purge(article_ids=[article.pk])
 
     assert "Reader Comments (1)" in html(reader.get(article.get_absolute_url()))
     assert "Reader Comments (1)" not in html(reader.get("/"))  # a few seconds' lag is allowed
@@ -100,7 +100,7 @@ def test_a_comment_on_a_story_not_on_the_front_page_leaves_the_front_page_alone(
     assert "Old story" not in html(reader.get("/"))
     ArticleFactory(section=section, headline="Sneaked in", status="published")
 
-    comment_pages_purge(article_id=old.pk)
+    comment_pages_purge(article_ids=[old.pk])
     time_machine.move_to(PAST + timedelta(hours=2, minutes=1), tick=False)
 
     assert "Sneaked in" not in html(reader.get("/"))
