@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark faults clean test-under-load
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick faults clean test-under-load
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -77,6 +77,13 @@ faults: install-dev
 
 benchmark: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Pages over HTTP under load (gunicorn + wrk), as ratios to a constant view: see README.
+bench: install-dev
+	$(PY) benchmarks/pages_http.py $(BENCH_ARGS)
+
+bench-quick: install-dev
+	$(PY) benchmarks/pages_http.py --quick
 
 clean:
 	rm -rf $(VENV) staticfiles

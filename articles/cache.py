@@ -1,88 +1,150 @@
-"""Whole-page caching for anonymous readers, invalidated on publish and on moderation.
+"""Whole-page caching for anonymous readers, purged by surrogate key.
 
-Every cached page key carries a generation number. Purging bumps the generation, so all
-old entries become unreachable at once, whichever cache backend is configured.
+Each cached page is tagged with what it shows (surrogate keys): ``article-42`` for an
+article's own page, ``teaser-42`` for any listing that shows article 42 (headline and
+comment count), ``section-3``, ``author-7``, ``front``, ``feeds``, ``sitemap``, and
+``site`` on every page (the navigation lists the sections). A change purges exactly the
+keys it touches, through the purgers in ``settings.PAGE_CACHE_PURGERS``; the same keys go
+out in ``Surrogate-Key`` and ``Cache-Tag`` headers for a CDN or Varnish in front.
+
+Views only mark a response as cacheable and tag it (``cache_public_page``, ``page_tag``);
+``articles.middleware.PageCacheMiddleware`` stores and serves the finished bytes.
 """
 
 import hashlib
+from collections.abc import Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
-GENERATION_KEY = "public-pages:generation"
+from articles.purgers import purgers
 
-
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = int(timezone.now().timestamp())
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
+FRONT = "front"
+FEEDS = "feeds"
+SITEMAP = "sitemap"
+SITE = "site"
 
 
-def purge_public_pages() -> None:
-    """Make every cached public page stale (after publishing or moderating)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
+def article_key(pk: int) -> str:
+    return f"article-{pk}"
 
 
-def _page_key(request) -> str:
+def teaser_key(pk: int) -> str:
+    return f"teaser-{pk}"
+
+
+def section_key(pk: int) -> str:
+    return f"section-{pk}"
+
+
+def author_key(pk: int) -> str:
+    return f"author-{pk}"
+
+
+def page_tag(request, *keys: str) -> None:
+    """Name what this page shows, so it is purged when any of it changes."""
+    tags = getattr(request, "page_tags", None)
+    if tags is not None:
+        tags.update(keys)
+
+
+def tagged(view, *keys: str):
+    """Wrap a view (a feed, the sitemap) so its page carries fixed keys."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        page_tag(request, *keys)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def page_key(request) -> str:
     # Only the parameters pages read make a page different: "?utm_source=..." and other
-    # random strings share the one entry instead of flooding the cache (and evicting
-    # everything else in it).
+    # random strings share the one entry instead of flooding the cache.
     read = sorted(
         (name, value)
         for name, value in request.GET.items()
         if name in settings.PAGE_CACHE_QUERY_PARAMETERS
     )
     identity = request.path + "?" + "&".join(f"{name}={value}" for name, value in read)
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"public-pages:{current_generation()}:{digest}"
+    return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def _seconds_until_next_scheduled() -> int | None:
-    from articles.models import Article
+def pages_purge(*, keys: Iterable[str], lazily: Iterable[str] = ()) -> None:
+    """Drop the pages tagged with keys now, and those tagged with `lazily` within a few seconds.
 
-    next_time = (
-        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
-    ).first()
-    if next_time is None:
-        return None
-    return max(1, int((next_time - timezone.now()).total_seconds()) + 1)
+    The lazy purge is for listings whose only change is a comment count: on a busy day
+    they are re-rendered once per PAGE_CACHE_LISTING_LAG_SECONDS, not once per comment.
+    """
+    keys, lazily = frozenset(keys), frozenset(lazily) - frozenset(keys)
+    for purger in purgers():
+        if keys:
+            purger.purge(keys)
+        if lazily:
+            purger.purge(lazily, within=settings.PAGE_CACHE_LISTING_LAG_SECONDS)
+
+
+def purge_public_pages() -> None:
+    """Make every cached public page stale (a section renamed, an image recropped)."""
+    pages_purge(keys={SITE})
+
+
+def article_pages_purge(*, article_id: int, section_ids: Iterable[int] = ()) -> None:
+    """Refresh what publishing, editing or unpublishing an article changes.
+
+    Its own page, every listing that shows it, its section (old and new ones, when it
+    moved), the front page, its authors' pages, the feeds and the sitemap.
+    """
+    from articles.models import Article, Byline
+
+    section_ids = set(section_ids)
+    section_ids.update(Article.objects.filter(pk=article_id).values_list("section_id", flat=True))
+    author_ids = Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
+    pages_purge(
+        keys={
+            article_key(article_id),
+            teaser_key(article_id),
+            FRONT,
+            FEEDS,
+            SITEMAP,
+            *(section_key(pk) for pk in section_ids),
+            *(author_key(pk) for pk in author_ids),
+        }
+    )
+
+
+def comment_pages_purge(*, article_ids: Iterable[int]) -> None:
+    """Refresh articles' pages at once and, within seconds, the listings showing their counts.
+
+    For comment changes: nothing else on the site shows a comment.
+    """
+    article_ids = set(article_ids)
+    pages_purge(
+        keys={article_key(pk) for pk in article_ids},
+        lazily={teaser_key(pk) for pk in article_ids},
+    )
 
 
 def cache_public_page(view):
-    """Serve anonymous GETs from the cache; staff and readers with messages get fresh pages."""
+    """Let the page cache keep this view's anonymous responses; staff get fresh, private ones."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         cacheable = (
             request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS > 0
             and not request.user.is_authenticated
             and not len(messages.get_messages(request))
-            and settings.PAGE_CACHE_SECONDS > 0
         )
-        if not cacheable:
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        if cacheable:
+            request.page_tags = {SITE}
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            timeout = settings.PAGE_CACHE_SECONDS
-            # A scheduled article must appear on time, so no page outlives its slot.
-            if (until_next := _seconds_until_next_scheduled()) is not None:
-                timeout = min(timeout, until_next)
-            cache.set(key, response, timeout)
+        if not cacheable and request.method in ("GET", "HEAD"):
+            # Staff previews and pages carrying a message must not be kept by a shared cache.
+            patch_cache_control(response, private=True, no_cache=True)
         return response
 
     return wrapper

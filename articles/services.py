@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.cache import purge_public_pages
+from articles.cache import article_pages_purge
 from articles.models import (
     Article,
     ArticleRevision,
@@ -56,6 +56,15 @@ WRITER_MOVES = {
     Status.DRAFT: {Status.REVIEW},
     Status.UNPUBLISHED: {Status.REVIEW},
 }
+
+
+def _purge_after_commit(article: Article, old_section_ids=()) -> None:
+    """Refresh the pages showing this article once the change is committed.
+
+    A story moved to another section leaves a gap in the old section's pages too.
+    """
+    article_id, sections = article.pk, [*old_section_ids, article.section_id]
+    transaction.on_commit(lambda: article_pages_purge(article_id=article_id, section_ids=sections))
 
 
 def can_publish(user) -> bool:
@@ -186,12 +195,14 @@ def article_save(
             f"You cannot change “{article.headline}”: writers edit only their own stories."
         )
     with transaction.atomic():
+        old_sections = []
         if article.pk is None:
             if by is not None and by.is_authenticated:
                 article.created_by = by
             article.status, article.published_at, article.version = Status.DRAFT, None, 1
         else:
             current = _locked(article)
+            old_sections = [current.section_id]
             if version is not None and current.version != version:
                 raise EditConflict(current, _revisions_since(current, version))
             # Whatever a form sent, the state is the one stored: only the services below move it.
@@ -208,7 +219,7 @@ def article_save(
         article.save()
         if record:
             revision_record(article=article, by=by, action="Saved")
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article, old_sections)
     return article
 
 
@@ -222,7 +233,7 @@ def _move(article: Article, *, by, to: str, action: str, note: str = "", **field
         article.version = current.version + 1
         article.save(update_fields=["status", "version", "updated_at", *fields])
         revision_record(article=article, by=by, action=action, note=note)
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article)
     return article
 
 
@@ -303,7 +314,7 @@ def article_restore(*, article: Article, revision: ArticleRevision, by) -> Artic
                 position=byline["position"],
             )
         revision_record(article=article, by=by, action=f"Restored revision {revision.number}")
-        transaction.on_commit(purge_public_pages)
+        _purge_after_commit(article, [current.section_id])
     return article
 
 

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import originals, preview_views, views
+from articles.cache import FEEDS, cache_public_page, tagged
 from articles.converters import RenditionNameConverter, UnicodeSlugConverter
 from articles.feeds import CorrectionsFeed, LatestArticlesFeed, SectionFeed
 
@@ -11,8 +12,12 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.front_page, name="front-page"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
-    path("section/<slug_any_script:slug>/feed/", SectionFeed(), name="section-feed"),
+    path("feed/", cache_public_page(tagged(LatestArticlesFeed(), FEEDS)), name="feed"),
+    path(
+        "section/<slug_any_script:slug>/feed/",
+        cache_public_page(tagged(SectionFeed(), FEEDS)),
+        name="section-feed",
+    ),
     path(
         "section/<slug_any_script:slug>/", views.SectionDetailView.as_view(), name="section-detail"
     ),

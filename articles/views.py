@@ -6,8 +6,17 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from articles.cache import cache_public_page
+from articles.cache import (
+    FRONT,
+    article_key,
+    author_key,
+    cache_public_page,
+    page_tag,
+    section_key,
+    teaser_key,
+)
 from articles.models import Article, Author, Correction, Image, Section
+from articles.paging import list_page
 from articles.renditions import ensure_renditions
 
 
@@ -28,6 +37,9 @@ def readable_articles(request):
 @cache_public_page
 def front_page(request):
     page = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
+    shown = [page.lead, *page.top_stories] if page.lead else list(page.top_stories)
+    shown += [article for _, articles in page.sections for article in articles]
+    page_tag(request, FRONT, *(teaser_key(article.pk) for article in shown))
     return render(
         request,
         "articles/front_page.html",
@@ -41,6 +53,8 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.
         return redirect(article, permanent=True)
+    # "More in section" lists the section's newest stories, so a new one there refreshes it.
+    page_tag(request, article_key(article.pk), section_key(article.section_id))
     more_in_section = (
         Article.objects.published()
         .filter(section_id=article.section_id)
@@ -59,8 +73,15 @@ def article_detail(request, pk, slug=None):
 
 
 class PaginatedArticleListView(ListView):
-    paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        page = list_page(queryset, number=self.request.GET.get("page"), per_page=page_size)
+        page_tag(self.request, *(teaser_key(article.pk) for article in page))
+        return None, page, page.object_list, page.has_other_pages()
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -69,6 +90,7 @@ class SectionDetailView(PaginatedArticleListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        page_tag(self.request, section_key(self.section.pk))
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
@@ -83,6 +105,7 @@ class AuthorDetailView(PaginatedArticleListView):
         self.author = get_object_or_404(
             Author.objects.select_related("photo"), slug=self.kwargs["slug"]
         )
+        page_tag(self.request, author_key(self.author.pk))
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.cache import purge_public_pages
+from articles.cache import comment_pages_purge
 from comments.models import Ban, Comment, ModerationAction, ModerationReason, Report
 from comments.services import (
     CommentAttempt,
@@ -85,9 +85,10 @@ def _apply_status(comment: Comment, status: str, *, moderator, reason: str = "")
 
 
 def _after_visibility_change(article_ids: Iterable[int]) -> None:
-    for article_id in sorted(set(article_ids)):
+    article_ids = sorted(set(article_ids))
+    for article_id in article_ids:
         comment_count_refresh(article_id=article_id)
-    transaction.on_commit(purge_public_pages)
+    transaction.on_commit(lambda: comment_pages_purge(article_ids=article_ids))
 
 
 def _resolve_reports(comment: Comment, moderator) -> None:
@@ -114,7 +115,7 @@ def _change_status(
         _resolve_reports(locked, moderator)
         if Status.PUBLISHED in (before, status) and before != status:
             comment_count_refresh(article_id=locked.article_id)
-        transaction.on_commit(purge_public_pages)
+        transaction.on_commit(lambda: comment_pages_purge(article_ids=[locked.article_id]))
     return locked
 
 
@@ -174,7 +175,7 @@ def comment_feature(
             after=locked.status,
             note=note,
         )
-        transaction.on_commit(purge_public_pages)
+        transaction.on_commit(lambda: comment_pages_purge(article_ids=[locked.article_id]))
     return locked
 
 
@@ -504,5 +505,6 @@ def privacy_erase(*, email: str, moderator) -> int:
                 note="Name, email and IP address erased on request.",
             )
         if theirs:
-            transaction.on_commit(purge_public_pages)
+            erased_on = {comment.article_id for comment in theirs}
+            transaction.on_commit(lambda: comment_pages_purge(article_ids=erased_on))
     return len(theirs)

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.cache import purge_public_pages
+from articles.cache import comment_pages_purge
 from articles.models import Article
 from comments.models import Comment, CommentReopening
 from comments.text import count_links
@@ -265,7 +265,7 @@ def comment_post(
         comment.hold_notice = hold.notice if hold else ""
         if comment.is_visible:
             comment_count_refresh(article_id=article.pk)
-            transaction.on_commit(purge_public_pages)
+            transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
     return comment
 
 
@@ -286,7 +286,7 @@ def comments_close(*, article: Article) -> None:
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(comments_open=False)
         CommentReopening.objects.filter(article=article).delete()
-        transaction.on_commit(purge_public_pages)
+        transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
     article.comments_open = False
 
 
@@ -305,7 +305,7 @@ def comments_reopen(*, article: Article, editor) -> CommentReopening:
         )
         # update() rather than save(): reopening comments is not an edit of the story.
         Article.objects.filter(pk=article.pk).update(comments_open=True)
-        transaction.on_commit(purge_public_pages)
+        transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
     article.comments_open = True
     return reopening
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from articles.cache import purge_public_pages
+from articles.cache import comment_pages_purge
 from comments.models import Comment
 from comments.services import comment_count_refresh
 
@@ -14,4 +14,5 @@ def recount_after_delete(sender, instance: Comment, **kwargs) -> None:
     # Deleting is rare (superusers only) but must not leave listings counting a ghost.
     if instance.is_visible:
         comment_count_refresh(article_id=instance.article_id)
-        transaction.on_commit(purge_public_pages)
+        article_id = instance.article_id
+        transaction.on_commit(lambda: comment_pages_purge(article_ids=[article_id]))

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "newsroom.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth, messages and CSP: a cache hit needs none of them.
+    "articles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,10 +132,12 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Anonymous pages and rate limits are cached. Redis when CACHE_URL names it; otherwise a
-# table in the shared PostgreSQL database, so several gunicorn workers agree without
-# needing another service.
+# Two caches that never evict each other: "default" holds small, precious things (comment
+# rate-limit counters), "pages" the public page cache, which churns. Redis when CACHE_URL
+# names it (the production choice); otherwise UNLOGGED tables in the shared PostgreSQL
+# database, so several gunicorn workers agree without another service.
 CACHE_URL = os.environ.get("CACHE_URL", "db://newsroom_cache")
+PAGE_CACHE_STORE = "articles.pagestore.CachePageStore"
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
@@ -141,22 +145,44 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
             "BACKEND": "newsroom.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
+        "pages": {
+            "BACKEND": "newsroom.cache.ForgivingRedisCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_URL", CACHE_URL),
+            "KEY_PREFIX": "pages",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
     }
 elif CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+    }
 elif CACHE_URL.startswith("db://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": CACHE_URL.removeprefix("db://") or "newsroom_cache",
-        }
+            "BACKEND": "newsroom.dbcache.PostgresCache",
+            "LOCATION": "newsroom_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
     }
+    PAGE_CACHE_STORE = "articles.pagestore.DatabasePageStore"
 else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with redis://, db:// or locmem://, not {CACHE_URL!r}"
     )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_ENTRIES = env_int("PAGE_CACHE_MAX_ENTRIES", 200_000)
+# How long a shared cache in front (CDN, Varnish) may serve a page while it refetches.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# A new comment refreshes its article at once, and the counts on listings within this.
+PAGE_CACHE_LISTING_LAG_SECONDS = env_int("PAGE_CACHE_LISTING_LAG_SECONDS", 10)
+# Told which surrogate keys changed; add a CDN's purger here.
+PAGE_CACHE_PURGERS = ["articles.purgers.LocalPurger"]
 # The query parameters public pages read (listing and comment-thread pages); any other
 # parameter leaves the cached page the same.
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page"}

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.cache import SITEMAP, cache_public_page, tagged
 from articles.sitemaps import sitemaps
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -14,7 +15,12 @@ handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page(tagged(sitemap, SITEMAP)),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -82,13 +82,13 @@ def test_while_the_database_is_away_readers_get_a_friendly_503_then_pages_again(
 
 
 def forgiving_redis(port: int) -> dict:
-    return {
-        "default": {
-            "BACKEND": "newsroom.cache.ForgivingRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+    """The caches as CACHE_URL=redis://... configures them: limits and pages in Redis."""
+    backend = {
+        "BACKEND": "newsroom.cache.ForgivingRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    return {"default": backend, "pages": {**backend, "KEY_PREFIX": "pages"}}
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from django.core.files.storage import storages
 from django.db import migrations, models, transaction
 
 import articles.models
-from articles.cache import purge_public_pages
 import articles.storage
 
 
@@ -32,8 +31,8 @@ def move_originals_out_of_media(apps, schema_editor):
         name = rendition.file.name
         transaction.on_commit(lambda name=name: public.delete(name))
     Rendition.objects.all().delete()
-    # Cached pages link the old renditions: fresh ones point at the view that remakes them.
-    transaction.on_commit(purge_public_pages)
+    # Cached pages still link the old renditions; 0010 replaces both cache tables, which
+    # throws every cached page away, so no purge is needed (or possible) here.
 
 
 class Migration(migrations.Migration):

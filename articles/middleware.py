@@ -1,0 +1,98 @@
+"""Serve cached public pages before the rest of the middleware runs.
+
+Sits right after the security and static-file middleware: a hit for an anonymous reader
+(no session or message cookie) never loads a session, a user, messages or a CSP, so it
+costs about what a constant view costs. Misses go through the whole stack; if the view
+marked the page cacheable (``articles.cache.cache_public_page``), its final bytes are
+stored here, gzip-compressed once, with an ETag.
+"""
+
+import math
+import time
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+from articles.cache import page_key
+from articles.models import Article
+from articles.pagestore import CachedPage, page_store
+
+MESSAGES_COOKIE = "messages"
+
+
+def _next_scheduled_time():
+    return (
+        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
+    ).first()
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._may_serve_cached(request):
+            return self.get_response(request)
+        key = page_key(request)
+        page = page_store().get(key)
+        if page is not None:
+            return self._respond(request, page, "hit")
+        response = self.get_response(request)
+        tags = getattr(request, "page_tags", None)
+        if (
+            tags is None
+            or response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or response.has_header("Cache-Control")
+        ):
+            return response
+        timeout = settings.PAGE_CACHE_SECONDS
+        # A scheduled article must appear on time, so no page outlives its slot: the
+        # store is also told the moment itself, as its clock may not be this process's.
+        if (next_publication := _next_scheduled_time()) is not None:
+            seconds_left = (next_publication - timezone.now()).total_seconds()
+            timeout = max(1, min(timeout, math.ceil(seconds_left)))
+        page = CachedPage.from_response(response, tags, expires_at=time.time() + timeout)
+        page_store().set(key, page, timeout=timeout, not_after=next_publication)
+        return self._respond(request, page, "miss")
+
+    def _may_serve_cached(self, request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and MESSAGES_COOKIE not in request.COOKIES
+        )
+
+    def _respond(self, request, page: CachedPage, outcome: str):
+        gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        # Each encoding is its own representation, so each has its own ETag.
+        etag = page.etag[:-1] + '-gzip"' if gzipped else page.etag
+        remaining = max(0, int(page.expires_at - time.time()))
+        cache_control = (
+            f"public, max-age=0, s-maxage={remaining}, "
+            f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
+        )
+        wanted = request.META.get("HTTP_IF_NONE_MATCH")
+        if wanted and (etag in parse_etags(wanted) or "*" in wanted):
+            response = HttpResponseNotModified()
+        else:
+            body = page.gzipped if gzipped else page.body
+            response = HttpResponse(body if request.method == "GET" else b"")
+            for name, value in page.headers:
+                response[name] = value
+            response["Content-Length"] = str(len(body))
+            if gzipped:
+                response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control
+        tags = sorted(page.tags)
+        response["Surrogate-Key"] = " ".join(tags)
+        response["Cache-Tag"] = ",".join(tags)
+        response["X-Page-Cache"] = outcome
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
