@@ -47,3 +47,12 @@ def article_unpublish(*, article: Article) -> Article:
         article.save(update_fields=["status", "updated_at"])
         transaction.on_commit(purge_public_pages)
     return article
+
+
+def article_comments_switch(*, article: Article, is_open: bool) -> Article:
+    """Turn the editor's switch for comments under an article on or off."""
+    # update() rather than save(): opening or closing comments is not an edit of the story,
+    # so "last updated" stays as the newsroom left it.
+    Article.objects.filter(pk=article.pk).update(comments_open=is_open)
+    article.comments_open = is_open
+    return article

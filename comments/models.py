@@ -26,7 +26,20 @@ class ModerationReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CommentQuerySet(models.QuerySet):
+class CommenterQuerySet(models.QuerySet):
+    """What comments and bans share: finding rows by the commenter's email or IP hash."""
+
+    def matching(self, *, email: str = "", ip_hash: str = ""):
+        """Rows on this email address or this IP address hash."""
+        match = Q(pk__in=[])
+        if email:
+            match |= Q(email=email.strip().lower())
+        if ip_hash:
+            match |= Q(ip_hash=ip_hash)
+        return self.filter(match)
+
+
+class CommentQuerySet(CommenterQuerySet):
     def visible(self):
         """Comments the public may read."""
         return self.filter(status=Comment.Status.PUBLISHED)
@@ -341,22 +354,13 @@ class Report(models.Model):
         return f"network {self.reporter_network[:8]}" if self.reporter_network else "no network"
 
 
-class BanQuerySet(models.QuerySet):
+class BanQuerySet(CommenterQuerySet):
     def active(self, *, at=None):
         """Bans in force now (or at the given moment): not lifted and not expired."""
         at = at or timezone.now()
         return self.filter(lifted_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=at)
         )
-
-    def matching(self, *, email: str = "", ip_hash: str = ""):
-        """Bans on this email address or this IP address hash."""
-        match = Q(pk__in=[])
-        if email:
-            match |= Q(email=email.strip().lower())
-        if ip_hash:
-            match |= Q(ip_hash=ip_hash)
-        return self.filter(match)
 
 
 class Ban(models.Model):

@@ -1,3 +1,5 @@
+"""Forms readers fill in: a comment (with the checks a reader never notices) and a report."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -6,6 +8,7 @@ from django.core import signing
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
 
+from comments.models import Report
 from comments.text import control_characters, is_blank, normalize_newlines
 
 RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
@@ -170,3 +173,18 @@ class CommentForm(forms.Form):
         for name, limit in limits.items():
             if len(self.data.get(name, "")) > SHOW_AGAIN_FACTOR * limit:
                 self.data[name] = ""
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose why you are reporting this comment."},
+    )
+    note = forms.CharField(
+        label="Anything our moderators should know? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
