@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark clean test-under-load
+.PHONY: run test lint serve database demo install install-dev benchmark faults clean test-under-load
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -69,6 +69,11 @@ test-under-load: install-dev
 	  echo "== run $$run of $(RUNS), one core busy"; \
 	  $(VENV)/bin/pytest -q --create-db $(PYTEST_ARGS) || exit 1; \
 	done
+
+# Fault drills on loopback: restarts this machine's PostgreSQL and a Redis of its own
+# during load (never run beside other people's tests). The fast cases are in `make test`.
+faults: install-dev
+	$(PY) scripts/faults.py
 
 benchmark: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

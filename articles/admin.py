@@ -3,6 +3,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.middleware.csp import get_nonce
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,6 +18,7 @@ from articles.cache import purge_public_pages
 from articles.forms import ArticleAdminForm, ImageForm
 from articles.models import Article, Author, Byline, Correction, Image, Section
 from articles.renditions import Picture
+from articles.storage import StorageRefused
 
 
 def local_time(moment) -> str:
@@ -25,11 +27,16 @@ def local_time(moment) -> str:
     return f"{local} ({timezone.get_current_timezone_name()})"
 
 
-def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
-    """A small rendition, never the original (which may be a 24-megapixel photo)."""
+def thumbnail(
+    image: Image | None, size: int = 80, crop: str = "square", *, renditions_fetched=False
+):
+    """A small rendition, never the original (which may be a 24-megapixel photo).
+
+    renditions_fetched: the caller's queryset prefetched them, so stored files are linked.
+    """
     if not image or not image.pk or not image.file or not image.width:
         return "—"
-    if "renditions" in getattr(image, "_prefetched_objects_cache", {}):
+    if renditions_fetched:
         picture = image.picture(crop)
     else:
         # No query per row: the address of the rendition view, which finds or makes it.
@@ -37,10 +44,8 @@ def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
     if picture is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="{}" style="max-width:{}px;max-height:{}px;'
-        'height:auto;object-fit:cover">',
+        '<img src="{}" alt="" width="{}" class="admin-thumbnail admin-thumbnail-{}">',
         picture.fallback[0].url,
-        size,
         size,
         size,
     )
@@ -196,6 +201,18 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageRefused as error:
+            # The save's transaction rolled back: no row names a file that was not stored.
+            messages.error(
+                request,
+                f"The photo could not be stored: {error}. Nothing was saved; please tell "
+                "the site's administrator, then try again.",
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_urls(self):
         pick = self.admin_site.admin_view(self.pick_view)
         return [path("pick/", pick, name="articles_image_pick"), *super().get_urls()]
@@ -224,7 +241,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="Image")
     def preview(self, image):
-        return thumbnail(image, crop="full", size=160)
+        return thumbnail(image, crop="full", size=160, renditions_fetched=True)
 
     @admin.display(description="Set by clicking")
     def focal_picker(self, image):
@@ -248,8 +265,8 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         # click shows its effect at once; the saved renditions are cut the same way.
         return mark_safe(
             '<span class="crop-previews" data-crop-previews hidden>'
-            '<span class="crop-preview" data-crop-ratio="16/9" style="width:240px"><img alt="">'
-            '</span><span class="crop-preview" data-crop-ratio="1/1" style="width:120px">'
+            '<span class="crop-preview" data-crop-ratio="16/9"><img alt="">'
+            '</span><span class="crop-preview" data-crop-ratio="1/1">'
             '<img alt=""></span></span><br><small>Front page card and square portrait, cut '
             "around the focal point.</small>"
         )
@@ -378,7 +395,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             return "Scheduled"
         return "Live"
 
-    @admin.display(description="Lead image")
+    @admin.display(description="Preview")
     def lead_thumbnail(self, article):
         return thumbnail(article.lead_image)
 

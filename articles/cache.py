@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles.models import Article
+
 GENERATION_KEY = "public-pages:generation"
 
 
@@ -47,8 +49,6 @@ def _page_key(request) -> str:
 
 
 def _seconds_until_next_scheduled() -> int | None:
-    from articles.models import Article
-
     next_time = (
         Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
     ).first()

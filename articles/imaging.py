@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image as PillowImage
-from PIL import ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 # A truncated file must fail loudly instead of being padded with grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -40,6 +40,8 @@ DISGUISED_CONTENT = [
 ]
 
 JPEG_QUALITY = 92
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class NormalisedImageFile(ContentFile):
@@ -144,8 +146,32 @@ def _decode(data: bytes, limits: Limits) -> PillowImage.Image:
     return picture
 
 
-def _safe_stem(name: str) -> str:
-    # Only the last path component survives, then only letters, digits and dashes.
+def to_srgb(picture: PillowImage.Image) -> PillowImage.Image:
+    """Return the picture's pixels in sRGB, with no embedded colour profile left.
+
+    An uploaded profile is arbitrary bytes (one probe carried a web page in it), so it is
+    never stored or served: the colours are converted once and the web's default kept.
+    """
+    profile = picture.info.get("icc_profile")
+    if not profile:
+        return picture
+    has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        if picture.mode not in ("RGB", "RGBA", "CMYK", "L"):
+            picture = picture.convert("RGBA" if has_alpha else "RGB")
+        output_mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(picture, source, SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        # A broken or mismatched profile: keep the pixels as they are, drop the profile.
+        converted = picture.copy()
+    converted.info.pop("icc_profile", None)
+    return converted
+
+
+def safe_stem(name: str) -> str:
+    """The file name's stem, safe to store: the last path component only, then only letters,
+    digits and dashes ("../../settings.py" cannot climb out)."""
     stem = PurePath(name.replace("\\", "/")).stem
     return slugify(stem)[:80].strip("-") or "image"
 
@@ -160,29 +186,29 @@ def normalise_upload(upload, *, limits: Limits | None = None) -> NormalisedImage
     _refuse_disguised(data)
     picture = _decode(data, limits)
     source_format = picture.format
-    icc_profile = picture.info.get("icc_profile")
 
     try:
         upright = ImageOps.exif_transpose(picture)
     except Exception:  # noqa: BLE001
         # Broken metadata must not cost the photo: it is dropped below anyway.
         upright = picture
+    upright = to_srgb(upright)
     output = io.BytesIO()
     # Saving without exif=, xmp= or pnginfo= writes none of the original's metadata:
     # camera GPS, serial numbers and editing history stay out of every public URL.
     if source_format == "JPEG":
         if upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGB")
-        upright.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc_profile)
+        upright.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
     elif source_format == "WEBP":
-        upright.save(output, "WEBP", quality=JPEG_QUALITY, icc_profile=icc_profile)
+        upright.save(output, "WEBP", quality=JPEG_QUALITY)
     else:
         if upright.mode not in ("RGB", "RGBA", "L", "LA", "P", "I;16"):
             upright = upright.convert("RGBA")
-        upright.save(output, "PNG", optimize=True, icc_profile=icc_profile)
+        upright.save(output, "PNG", optimize=True)
 
     # The stored extension follows what the bytes really are, not what the name claimed.
-    name = f"{_safe_stem(getattr(upload, 'name', '') or '')}.{ACCEPTED_FORMATS[source_format]}"
+    name = f"{safe_stem(getattr(upload, 'name', '') or '')}.{ACCEPTED_FORMATS[source_format]}"
     return NormalisedImageFile(
         output.getvalue(), name=name, width=upright.width, height=upright.height
     )

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import originals, views
 from articles.converters import RenditionNameConverter, UnicodeSlugConverter
 from articles.feeds import LatestArticlesFeed, SectionFeed
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("article/<int:pk>/", views.article_detail, name="article-short"),
     path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),
     path("image/<int:pk>/<rendition_name:spec>", views.image_rendition, name="image-rendition"),
+    path("image/original/<path:name>", originals.image_original, name="image-original"),
 ]

@@ -7,7 +7,7 @@ from django.views.generic import ListView
 
 from articles.cache import cache_public_page
 from articles.models import Article, Author, Image, Section
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 
 
 def readable_articles(request):

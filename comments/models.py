@@ -101,13 +101,16 @@ def _count_of(queryset, group_by: str):
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden"
+
+
 class Comment(models.Model):
     """A reader's comment under an article. Never deleted by moderation, only hidden."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
+    Status = CommentStatus
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="comments"
@@ -175,7 +178,7 @@ class Comment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "published", "hidden"]),
+                condition=Q(status__in=CommentStatus.values),
                 name="comment_status_valid",
             ),
             models.CheckConstraint(
@@ -289,15 +292,18 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    VIOLENCE = "violence", "Threat of violence"
+    OTHER = "other", "Other"
+
+
 class Report(models.Model):
     """A reader's flag on a comment. One per reader per comment."""
 
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        VIOLENCE = "violence", "Threat of violence"
-        OTHER = "other", "Other"
+    Reason = ReportReason
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason)
@@ -340,7 +346,7 @@ class Report(models.Model):
                 fields=["comment", "reporter_hash"], name="report_one_per_reader"
             ),
             models.CheckConstraint(
-                condition=Q(reason__in=["spam", "abuse", "off_topic", "violence", "other"]),
+                condition=Q(reason__in=ReportReason.values),
                 name="report_reason_valid",
             ),
         ]

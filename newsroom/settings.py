@@ -5,6 +5,7 @@ provide SECRET_KEY and ALLOWED_HOSTS; the process refuses to start otherwise.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -77,11 +78,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "django_tasks_db",
+    "axes",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries it: static files and redirects included.
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.AdminScriptNonceMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -131,8 +137,10 @@ CACHE_URL = os.environ.get("CACHE_URL", "db://newsroom_cache")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down means a slower site, not a broken one (see newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 elif CACHE_URL.startswith("locmem://"):
@@ -160,6 +168,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes checks the lockout first, so a locked account or address is refused before
+# the slow password hasher runs. AxesBackend is also a ModelBackend, so sessions made by
+# `force_login` (or before axes was added) still find their user.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords in a row before signing in is locked, counted per account and, apart,
+# per address (a guesser trying many accounts from one address is stopped too).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.lockout.lockout_response"
+# Every failed attempt is kept (who, from where, when) for the audit trail in the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The same address comments are counted by, behind the same trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "newsroom.client.client_ip"
+# Readers never see these logs; operators do, and passwords are never written.
+AXES_VERBOSE = env_bool("LOGIN_LOCKOUT_VERBOSE", False)
+
 LANGUAGE_CODE = "en-us"
 # The site's local time, used to show dates to readers; the database stores UTC.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Karachi")
@@ -171,8 +200,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded originals, kept out of MEDIA_ROOT so nothing that serves media can serve them:
+# readers only ever get renditions, editors download originals through the admin.
+ORIGINALS_ROOT = Path(os.environ.get("ORIGINALS_ROOT", BASE_DIR / "originals"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "articles.storage.MediaStorage"},
+    "originals": {"BACKEND": "articles.storage.OriginalStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -181,8 +214,22 @@ STORAGES = {
         )
     },
 }
-# Serve uploaded media from the app itself unless a front server or CDN does it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Serve uploaded media from the app itself only on a laptop: in production a front server
+# or object storage serves MEDIA_ROOT, and the app's workers stay free for pages.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+# Request size limits, set for what Newsroom's forms really send.
+# The largest non-file form is the article editor: a long read as HTML is well under 1 MB,
+# so 3 MB saves any real article while a form post cannot make a worker parse more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# The busiest forms are the admin's bulk actions (100 rows a page) and the moderation
+# queue (50 comments), with inlines a few dozen more: 500 leaves room, not a hash-flood.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Every form takes one photo; a handful is generous and stops a thousand-part upload.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Larger uploads spool to a temporary file while they arrive, so a slow 25 MB photo holds
+# disk rather than a worker's memory until the image check reads it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Background work (image renditions). Production runs `manage.py db_worker`.
 TASKS = {
@@ -200,6 +247,30 @@ LOGIN_URL = "admin:login"
 # production while a laptop keeps working over plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features no page of Newsroom uses, switched off for every page and any frame, so
+# a script that slipped in could not use them either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -269,6 +340,9 @@ COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 0)
 # Behind a reverse proxy, the request header carrying the reader's address, e.g.
 # HTTP_X_FORWARDED_FOR (its last entry, the one the proxy added, is used). Empty: REMOTE_ADDR.
 COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "")
+# How many proxies in front of the site append to that header (a CDN before a load
+# balancer is 2): the entry that many from the end is the reader's. 0 ignores the header.
+COMMENTS_TRUSTED_PROXY_HOPS = env_int("COMMENTS_TRUSTED_PROXY_HOPS", 1)
 # Moderation. Open reader reports that take a comment off the page until a moderator decides
 # (0 = never); threats of violence need fewer. Comments posted within the recent window
 # show in the moderation queue's "Recent" list.

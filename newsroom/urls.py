@@ -9,6 +9,9 @@ from articles.sitemaps import sitemaps
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
+# A database away for a moment (a restart) gets a 503 that says so; see newsroom/errors.py.
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -23,6 +23,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ORIGINALS_ROOT = tmp_path / "originals"
 
 
 @pytest.fixture(autouse=True)

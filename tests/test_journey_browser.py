@@ -64,7 +64,7 @@ def log_in(page, user):
 
 def choose_in_autocomplete(page, field_id: str, text: str):
     """Pick an option in one of the admin's search-as-you-type selects."""
-    page.locator(f"#select2-{field_id}-container").click()
+    page.locator(f'[aria-labelledby="select2-{field_id}-container"]').click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
     option = page.locator(".select2-results__option", has_text=text).first
     option.wait_for()
@@ -99,7 +99,7 @@ def test_editor_publishes_a_reader_comments_a_moderator_hides(new_page):
     desk.get_by_label("Headline").fill("Ministers agree on water talks")
     desk.get_by_label("Standfirst").fill("Both sides will meet again in March.")
     choose_in_autocomplete(desk, "id_section", "Pakistan")
-    desk.locator(".ProseMirror").click()
+    desk.locator(".ProseMirror[contenteditable=true]").click()
     desk.keyboard.type("The talks ran late into the night.")
     choose_in_autocomplete(desk, "id_lead_image", "Agency screengrab")
     choose_in_autocomplete(desk, "id_bylines-0-author", "Amina Qureshi")
@@ -161,11 +161,16 @@ def test_the_pages_readers_and_moderators_use_have_no_serious_accessibility_prob
 
     reader.goto("/")
     assert serious_violations(reader) == [], "front page"
+    # The checker does see a problem when there is one: a picture without alt text.
+    reader.evaluate("document.body.append(Object.assign(new Image(), {src: '/favicon.ico'}))")
+    assert any(problem.startswith("image-alt") for problem in serious_violations(reader))
 
     reader.goto(article.get_absolute_url())
     assert serious_violations(reader) == [], "article page with comments"
 
-    # The comment form refused: empty name and comment, as a hurried reader posts it.
+    # The comment form refused by the server: empty name and comment, posted by a browser
+    # that does not check required fields itself.
+    reader.locator("#comment-form").evaluate("form => { form.noValidate = true; }")
     reader.locator("#comment-form").get_by_role("button", name="Post comment").click()
     reader.locator(".invalid-feedback, .errorlist, .alert").first.wait_for()
     assert serious_violations(reader) == [], "comment form with errors"

@@ -77,18 +77,7 @@ def test_the_cycle_finder_finds_a_circle_through_a_function_local_import(tmp_pat
     assert find_cycle({"a": {"b"}, "b": set()}) == []
 
 
-@pytest.mark.parametrize(
-    "app",
-    [
-        pytest.param(
-            "articles",
-            marks=pytest.mark.xfail(
-                strict=True, reason="models, html, renditions, tasks and cache: untangled next"
-            ),
-        ),
-        "comments",
-    ],
-)
+@pytest.mark.parametrize("app", APPS)
 def test_no_module_of_the_app_imports_itself_in_a_circle(app):
     assert find_cycle(import_graph(app)) == []
 

@@ -28,15 +28,7 @@ from comments.services.refusals import (
 )
 from comments.services.reports import comment_report
 from comments.threads import thread_url
-
-
-def client_ip(request) -> str:
-    header = settings.COMMENTS_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        # The proxy appends the address it saw; earlier entries are the client's to forge.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
+from newsroom.client import client_ip
 
 CROSS_SITE_MESSAGE = "Comments can only be posted from this site's own pages."
 

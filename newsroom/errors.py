@@ -1,0 +1,35 @@
+"""Error pages: a database that is away for a moment gets a 503 that says so."""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template import loader
+from django.views.defaults import server_error as django_server_error
+
+# Long enough for PostgreSQL to come back from a restart, short enough to feel like a hiccup.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request, template_name="500.html"):
+    """Answer a lost database connection with a friendly 503; anything else is a 500."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)) and not (
+        isinstance(error, DatabaseError) and _connection_is_broken()
+    ):
+        return django_server_error(request, template_name)
+    # Throw the dead connections away now, so the next request starts on a fresh one.
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _connection_is_broken() -> bool:
+    return any(
+        not connection.is_usable()
+        for connection in connections.all(initialized_only=True)
+        if connection.connection is not None
+    )
