@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.middleware.csp import get_nonce
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -15,8 +18,9 @@ from js_asset.media import Media
 
 from articles import services
 from articles.cache import purge_public_pages
+from articles.diffs import paragraphs, snapshot_diff
 from articles.forms import ArticleAdminForm, ImageForm
-from articles.models import Article, Author, Byline, Correction, Image, Section
+from articles.models import Article, Author, BreakingNews, Byline, Correction, Image, Section
 from articles.renditions import Picture
 from articles.storage import StorageRefused
 
@@ -311,17 +315,46 @@ class PublicationStatusFilter(admin.SimpleListFilter):
     parameter_name = "publication"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Live")]
+        return [
+            ("draft", "Draft"),
+            ("review", "Waiting for review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Live"),
+            ("unpublished", "Unpublished"),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
             case "draft":
                 return queryset.filter(status=Article.Status.DRAFT)
+            case "review":
+                return queryset.filter(status=Article.Status.REVIEW)
             case "scheduled":
                 return queryset.scheduled()
             case "live":
                 return queryset.published()
+            case "unpublished":
+                return queryset.filter(status=Article.Status.UNPUBLISHED)
         return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = "whose"
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.mine(request.user)
+        return queryset
+
+
+def state_label(article: Article) -> str:
+    if article.status == Article.Status.PUBLISHED:
+        return "Live" if article.is_published else "Scheduled"
+    return Article.Status(article.status).label
 
 
 @admin.register(Article)
@@ -334,7 +367,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         "published_at",
         "lead_thumbnail",
     ]
-    list_filter = [PublicationStatusFilter, "section", "authors"]
+    list_filter = [MineFilter, PublicationStatusFilter, "section", "authors"]
     search_fields = ["headline", "standfirst", "body", "authors__name"]
     date_hierarchy = "published_at"
     form = ArticleAdminForm
@@ -343,13 +376,29 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     list_select_related = ["section", "lead_image"]
     # The change form template puts the bylines above Publishing: who wrote it comes first.
     inlines = [BylineInline, CorrectionInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     readonly_fields = ["lead_thumbnail", "updated_at", "comment_count"]
+    # Form fields that are not model fields: the services, not the form, apply them.
+    WORKFLOW_FIELDS = [
+        "status",
+        "published_at",
+        "workflow_note",
+        "is_substantive_update",
+        "version",
+    ]
+
+    class Media:
+        js = ["articles/unsaved_changes.js"]
 
     def get_fieldsets(self, request, obj=None):
         # A new article's address follows its headline as it is typed; an existing one
         # keeps its address unless the editor asks for a new one.
         address = ["slug"] if obj is None else ["slug", "update_slug"]
+        publishing = ["status", "workflow_note", "version"]
+        if services.can_publish(request.user):
+            publishing += ["published_at", "is_front_page_lead", "front_page_slot"]
+        if obj is not None:
+            publishing += ["is_substantive_update", "updated_at"]
         return [
             (None, {"fields": ["headline", *address, "standfirst", "section", "body"]}),
             (
@@ -363,10 +412,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                     ]
                 },
             ),
-            (
-                "Publishing",
-                {"fields": ["status", "published_at", "is_front_page_lead", "updated_at"]},
-            ),
+            ("Publishing", {"fields": publishing}),
             (
                 "Comments",
                 {
@@ -376,6 +422,14 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             ),
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # The model's status and publish time are not editable: the form's fields of those
+        # names are declared on the form, and go to the services.
+        kwargs["fields"] = [name for name in fields if name not in self.WORKFLOW_FIELDS]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_queryset(self, request):
         return (
             super()
@@ -383,17 +437,26 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
+
     @admin.display(description="Bylines")
     def byline_names(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all())
 
     @admin.display(description="Status", ordering="status")
     def publication_state(self, article):
-        if article.status == Article.Status.DRAFT:
-            return "Draft"
-        if article.published_at and article.published_at > timezone.now():
-            return "Scheduled"
-        return "Live"
+        return state_label(article)
 
     @admin.display(description="Preview")
     def lead_thumbnail(self, article):
@@ -407,15 +470,54 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
             field.widget.attrs["rows"] = 3
         return field
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
         # The body editor's import map is an inline script: it needs this request's nonce.
         context["media"] = Media.from_media(context["media"], nonce=get_nonce(request))
-        return super().render_change_form(request, context, *args, **kwargs)
+        form = context["adminform"].form
+        context["conflict"] = getattr(form, "conflict", None)
+        if obj is not None and obj.pk:
+            context["preview_links"] = obj.preview_links.valid()
+            context["preview_hours"] = settings.PREVIEW_LINK_HOURS
+            context["can_share_preview"] = services.can_edit(request.user, obj)
+            context["last_revision"] = obj.revisions.select_related("created_by").first()
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if (image := getattr(form, "image_to_save", None)) is not None:
             image.save(update_fields=["credit", "alt_text"])
-        services.article_save(article=obj, user=request.user)
+        # The revision waits for save_related: it must include the bylines saved there.
+        services.article_save(
+            article=obj,
+            by=request.user,
+            version=form.cleaned_data.get("version") if change else None,
+            substantive=form.cleaned_data.get("is_substantive_update", False),
+            record=False,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article, data = form.instance, form.cleaned_data
+        to, at = data["status"], data.get("published_at")
+        note = data.get("workflow_note", "").strip()
+        if to == Article.Status.PUBLISHED and article.status == Article.Status.PUBLISHED:
+            # A live or scheduled story moves only when the editor typed a different time:
+            # an emptied box must not republish a live story now.
+            if at is None or article.published_at.replace(microsecond=0) == at:
+                to = None
+        elif to == article.status:
+            to = None
+        match to:
+            case None:
+                action = "Saved" if change else "Created"
+                services.revision_record(article=article, by=request.user, action=action, note=note)
+            case Article.Status.REVIEW:
+                services.article_submit(article=article, by=request.user, note=note)
+            case Article.Status.DRAFT:
+                services.article_send_back(article=article, by=request.user, note=note)
+            case Article.Status.PUBLISHED:
+                services.article_publish(article=article, by=request.user, at=at)
+            case Article.Status.UNPUBLISHED:
+                services.article_unpublish(article=article, by=request.user, note=note)
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
@@ -434,6 +536,14 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         if article.status == Article.Status.DRAFT:
             self.message_user(request, f"“{article}” is a draft: readers cannot see it yet.")
             return
+        if article.status == Article.Status.REVIEW:
+            self.message_user(
+                request, f"“{article}” is waiting for an editor: readers cannot see it yet."
+            )
+            return
+        if article.status == Article.Status.UNPUBLISHED:
+            self.message_user(request, f"“{article}” is unpublished: readers cannot see it.")
+            return
         if article.is_published:
             self.message_user(request, f"“{article}” is live for readers.")
         else:
@@ -449,7 +559,23 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                 level=messages.WARNING,
             )
 
-    @admin.action(description="Publish selected articles now", permissions=["change"])
+    @admin.action(description="Submit selected articles for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        submitted = []
+        for article in queryset:
+            try:
+                services.article_submit(article=article, by=request.user)
+            except services.ArticleRefused as refusal:
+                self.message_user(request, refusal.message, level=messages.ERROR)
+            else:
+                submitted.append(article)
+        if submitted:
+            self.message_user(
+                request,
+                "Submitted for review: " + ", ".join(f"“{a}”" for a in submitted) + ".",
+            )
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published, already_live = [], []
         for article in queryset.select_related("lead_image"):
@@ -458,9 +584,9 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                 already_live.append(article)
                 continue
             try:
-                services.article_publish(article=article)
-            except ValidationError as error:
-                self.message_user(request, error.messages[0], level=messages.ERROR)
+                services.article_publish(article=article, by=request.user)
+            except services.ArticleRefused as refusal:
+                self.message_user(request, refusal.message, level=messages.ERROR)
             else:
                 published.append(article)
         if published:
@@ -479,8 +605,176 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                 level=messages.WARNING,
             )
 
-    @admin.action(description="Move selected articles back to draft", permissions=["change"])
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        for article in queryset:
-            services.article_unpublish(article=article)
-        self.message_user(request, f"Moved {queryset.count()} article(s) back to draft.")
+        done = []
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            services.article_unpublish(article=article, by=request.user)
+            done.append(article)
+        self.message_user(
+            request,
+            f"Unpublished {len(done)} article(s): readers can no longer see them."
+            if done
+            else "None of the selected articles was published.",
+        )
+
+    # History, revisions and previews.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/history/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/<int:number>/",
+                view(self.revision_view),
+                name="articles_article_revision",
+            ),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:pk>/preview/", view(self.preview_create_view), name="articles_article_preview"
+            ),
+            path(
+                "<int:pk>/preview/<int:link_pk>/revoke/",
+                view(self.preview_revoke_view),
+                name="articles_article_preview_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk) -> Article:
+        article = self.get_object(request, str(pk))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "article": article,
+            "title": title,
+            "has_change_permission": self.has_change_permission(request, article),
+            **extra,
+        }
+
+    def revisions_view(self, request, pk):
+        """Every revision of the article, newest first, and a choice of two to compare."""
+        article = self._article_or_404(request, pk)
+        revisions = article.revisions.select_related("created_by")
+        compare = None
+        old, new = request.GET.get("old"), request.GET.get("new")
+        if old and new:
+            by_number = {str(r.number): r for r in revisions}
+            if old in by_number and new in by_number:
+                older, newer = by_number[old], by_number[new]
+                compare = {
+                    "old": older,
+                    "new": newer,
+                    "parts": snapshot_diff(older.snapshot, newer.snapshot),
+                }
+            else:
+                self.message_user(request, "Choose two revisions of this article.", messages.ERROR)
+        context = self._context(
+            request, article, f"History of “{article}”", revisions=revisions, compare=compare
+        )
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def revision_view(self, request, pk, number):
+        article = self._article_or_404(request, pk)
+        revision = get_object_or_404(article.revisions.select_related("created_by"), number=number)
+        previous = article.revisions.filter(number__lt=number).first()
+        parts = snapshot_diff(previous.snapshot, revision.snapshot) if previous else None
+        context = self._context(
+            request,
+            article,
+            f"Revision {revision.number} of “{article}”",
+            revision=revision,
+            previous=previous,
+            parts=parts,
+            paragraphs=paragraphs(revision.snapshot["body"]),
+        )
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, pk)
+        revision = get_object_or_404(article.revisions, number=number)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            services.article_restore(article=article, revision=revision, by=request.user)
+        except services.ArticleRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        self.message_user(
+            request,
+            f"Restored revision {revision.number} of “{article}” as a new revision; "
+            "nothing in between is lost.",
+        )
+        return redirect(change_url)
+
+    def preview_create_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, pk)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            hours = int(request.POST.get("hours") or settings.PREVIEW_LINK_HOURS)
+        except ValueError:
+            hours = 0
+        try:
+            link, token = services.preview_link_create(
+                article=article, by=request.user, hours=hours
+            )
+        except services.ArticleRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return redirect(change_url)
+        # The configured site, not the Host header, which a request can forge.
+        site = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+        address = site + reverse("articles:preview", args=[token])
+        self.message_user(
+            request,
+            format_html(
+                "Preview link for “{}”, working until {}. Copy it now, it is shown only "
+                'once: <input type="text" readonly size="60" value="{}" id="preview-address">',
+                article,
+                local_time(link.expires_at),
+                address,
+            ),
+        )
+        return redirect(change_url)
+
+    def preview_revoke_view(self, request, pk, link_pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, pk)
+        link = get_object_or_404(article.preview_links, pk=link_pk)
+        try:
+            services.preview_link_revoke(link=link, by=request.user)
+        except services.ArticleRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        else:
+            self.message_user(request, "The preview link no longer works.")
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+@admin.register(BreakingNews)
+class BreakingNewsAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
+    list_display = ["text", "starts_at", "expires_at", "created_by"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "starts_at"
+
+    def has_module_permission(self, request):
+        return services.can_publish(request.user) and super().has_module_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

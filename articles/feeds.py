@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article, Section
+from articles.models import Article, Correction, Section
 from newsroom.site import ConfiguredSiteRequest
 
 FEED_LENGTH = 30
@@ -26,7 +27,7 @@ class LatestArticlesFeed(Feed):
         return f"The latest stories{where} from {settings.SITE_NAME}."
 
     def articles(self, section=None):
-        articles = Article.objects.published().for_listing()
+        articles = Article.objects.published().for_listing().prefetch_related("corrections")
         if section is not None:
             articles = articles.filter(section=section)
         return articles
@@ -38,7 +39,12 @@ class LatestArticlesFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.standfirst
+        corrections = [
+            f"Correction, {c.published_at:%B %-d, %Y}: {c.text}"
+            for c in article.corrections.all()
+            if c.published_at <= timezone.now()
+        ]
+        return "\n\n".join([article.standfirst, *corrections]).strip()
 
     def item_pubdate(self, article):
         return article.published_at
@@ -56,3 +62,31 @@ class LatestArticlesFeed(Feed):
 class SectionFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
+
+
+class CorrectionsFeed(Feed):
+    """The newsroom's corrections as they are made, for readers and aggregators."""
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, ConfiguredSiteRequest(request))
+
+    def title(self):
+        return f"{settings.SITE_NAME}: corrections"
+
+    def link(self):
+        return reverse("articles:corrections")
+
+    def description(self):
+        return f"Corrections to stories published by {settings.SITE_NAME}."
+
+    def items(self):
+        return Correction.objects.public().select_related("article")[:FEED_LENGTH]
+
+    def item_title(self, correction):
+        return f"Correction: {correction.article.headline}"
+
+    def item_description(self, correction):
+        return correction.text
+
+    def item_pubdate(self, correction):
+        return correction.published_at

@@ -3,6 +3,8 @@ import io
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin import widgets
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -12,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from PIL import Image as PillowImage
 
+from articles import services
+from articles.diffs import diff_texts
 from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
 from articles.models import Article, Image
 
@@ -225,8 +229,38 @@ class ImageForm(forms.ModelForm):
 
 class ArticleAdminForm(forms.ModelForm):
     """The article editor's form: "publish now", a new address and a lead image's missing
-    credit or alt text, all in the one save."""
+    credit or alt text, all in the one save.
 
+    `status` and `published_at` are the editor's wish, not model fields: the admin hands
+    them to the services, which alone change an article's state. `user` is set by the admin.
+    """
+
+    user = None
+
+    status = forms.ChoiceField(
+        choices=Article.Status.choices,
+        help_text="Writers submit for review; editors publish, schedule or send back.",
+    )
+    published_at = forms.SplitDateTimeField(
+        label="Publish time",
+        required=False,
+        widget=widgets.AdminSplitDateTime,
+        help_text="Leave empty to publish now. A future time schedules the article.",
+    )
+    workflow_note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the writer when sending a story back (required then), or for the "
+        "editors when submitting. Kept in the history.",
+    )
+    is_substantive_update = forms.BooleanField(
+        label="Substantive update",
+        required=False,
+        help_text="Tick when this save changes the facts of a published story: readers see "
+        "“Updated” with the time. Leave unticked for typos and small fixes.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     update_slug = forms.BooleanField(
         label="Update the address to match the headline",
         required=False,
@@ -256,18 +290,39 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "body",
             "lead_image",
-            "status",
-            "published_at",
             "is_front_page_lead",
+            "front_page_slot",
             "comments_open",
             "comments_premoderated",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        article = self.instance
+        self.conflict = None
+        self.fields["status"].initial = article.status
+        self.fields["published_at"].initial = article.published_at
+        self.fields["version"].initial = article.version if article.pk else None
+        # Only the moves this person may make are offered; anything else posted is refused
+        # in clean() with the service's reason.
+        offered = services.allowed_statuses(article=article, by=self.user)
+        self.fields["status"].widget.choices = [
+            (value, label) for value, label in Article.Status.choices if value in offered
+        ]
+        if "front_page_slot" in self.fields:
+            slots = range(1, settings.FRONT_PAGE_TOP_STORIES + 1)
+            self.fields["front_page_slot"] = forms.TypedChoiceField(
+                label="Top story slot",
+                choices=[("", "Not pinned"), *((n, f"Slot {n}") for n in slots)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=Article._meta.get_field("front_page_slot").help_text
+                + " A story pinned to a taken slot takes it over.",
+            )
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
-            # What the help text promises: an empty publish time means now.
-            cleaned["published_at"] = timezone.now()
         if cleaned.get("update_slug") and cleaned.get("headline"):
             cleaned["slug"] = slugify(cleaned["headline"], allow_unicode=True)[:250] or "article"
         image = cleaned.get("lead_image")
@@ -284,10 +339,64 @@ class ArticleAdminForm(forms.ModelForm):
             ):
                 image.alt_text = cleaned["lead_image_alt_text"].strip()
                 self.image_to_save = image
+        self._clean_move(cleaned)
+        if self.instance.pk and not self.errors:
+            self._check_version(cleaned)
         return cleaned
+
+    def _clean_move(self, cleaned):
+        to = cleaned.get("status")
+        if not to:
+            return
+        try:
+            services.article_check_move(article=self.instance, to=to, by=self.user)
+        except services.ArticleRefused as refusal:
+            self.add_error("status", refusal.message)
+            return
+        if (
+            to == Article.Status.DRAFT
+            and self.instance.status == Article.Status.REVIEW
+            and not cleaned.get("workflow_note", "").strip()
+        ):
+            self.add_error("workflow_note", "Say what the story needs before sending it back.")
+
+    def _check_version(self, cleaned):
+        # The admin runs the whole request in one transaction: the row stays locked from
+        # this check until the save, so no one can slip a save in between.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        started_from = cleaned.get("version")
+        if started_from is None or current.version == started_from:
+            return
+        self.conflict = EditConflictView(
+            current=current,
+            revisions=list(
+                current.revisions.filter(article_version__gt=started_from)
+                .select_related("created_by")
+                .order_by("number")
+            ),
+            mine=cleaned,
+        )
+        # Saving again now means "keep mine": the form carries the version it has seen.
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+        raise forms.ValidationError(
+            "Someone else saved this article after you opened it. Your text is below, "
+            "unsaved: compare, then save again to keep yours, merge by hand, or take theirs.",
+            code="edit_conflict",
+        )
 
     def _post_clean(self):
         super()._post_clean()
+        if self.cleaned_data.get("status") == Article.Status.PUBLISHED:
+            # The instance now holds the chosen lead image with any credit typed above.
+            if missing := services.publication_missing(self.instance):
+                self.add_error(
+                    "lead_image",
+                    "The lead image needs "
+                    + " and ".join(missing)
+                    + " before the article can be published.",
+                )
         # The refused field has left cleaned_data by now; the instance still holds it.
         image = self.instance.lead_image if self.instance.lead_image_id else None
         if image is None or "lead_image" not in self.errors:
@@ -299,3 +408,18 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if not image.alt_text.strip() and not image.is_decorative:
             self.add_error("lead_image_alt_text", "Describe what the photo shows here.")
+
+
+class EditConflictView:
+    """What the editor needs to settle an edit conflict: who saved, and how texts differ."""
+
+    FIELDS = [("headline", "Headline"), ("standfirst", "Standfirst"), ("body", "Body")]
+
+    def __init__(self, *, current: Article, revisions, mine: dict):
+        self.current = current
+        self.revisions = revisions
+        self.differences = [
+            (label, diff_texts(getattr(current, name), mine.get(name) or "", name == "body"))
+            for name, label in self.FIELDS
+            if (getattr(current, name) or "") != (mine.get(name) or "")
+        ]

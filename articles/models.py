@@ -1,5 +1,5 @@
-from datetime import timedelta
 from pathlib import PurePath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -321,10 +321,6 @@ def _delete_image_file(sender, instance, **kwargs):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-# Typo fixes in the first minutes after publishing are not news; later edits say "Updated".
-UPDATE_GRACE_PERIOD = timedelta(minutes=10)
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may read: published and with a publish time now or past."""
@@ -358,39 +354,63 @@ class ArticleQuerySet(models.QuerySet):
             newest_ids = ids if newest_ids is None else newest_ids.union(ids, all=True)
         return newest_ids
 
-    def front_page(self, per_section: int):
-        """Return the lead story and the other stories grouped by section, none twice.
+    def mine(self, user):
+        """Articles the user created or carries a byline on: what a writer may edit."""
+        bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | models.Exists(bylined))
 
-        The lead is the newest story an editor ticked to lead, fetched in the same query
-        as the sections' stories.
+    def front_page(self, per_section: int):
+        """Return the lead story, the pinned top stories and the others grouped by section,
+        none twice.
+
+        The lead is the newest story an editor ticked to lead; top stories are those an
+        editor pinned to a slot. Both come in the same query as the sections' stories.
         """
         chosen_lead = self.filter(is_front_page_lead=True).order_by("-published_at", "-pk")
         chosen_lead = chosen_lead.values("pk")[:1]
+        pinned = self.filter(front_page_slot__isnull=False).values("pk")
         ids = self._latest_ids_per_section(per_section)
         ids = chosen_lead if ids is None else ids.union(chosen_lead, all=True)
+        ids = ids.union(pinned, all=True)
         # Every card shows its lead image: their renditions come in one more query.
         stories = list(
             self.filter(pk__in=ids).for_listing().prefetch_related("lead_image__renditions")
         )
         if not stories:
-            return None, []
+            return FrontPage(None, [], [])
         newest_first = sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True)
         lead = next((a for a in newest_first if a.is_front_page_lead), None)
         # Without an editor's choice, a brief without a picture must not push the main
         # story off the top: the newest story with a lead image leads.
         lead = lead or next((a for a in newest_first if a.lead_image_id), newest_first[0])
+        top = sorted(
+            (a for a in newest_first if a.front_page_slot and a.pk != lead.pk),
+            key=lambda a: a.front_page_slot,
+        )
+        shown = {lead.pk, *(a.pk for a in top)}
         by_section = {}
         for article in newest_first:
-            if article.pk != lead.pk:
+            if article.pk not in shown and article.section_id is not None:
                 by_section.setdefault(article.section, []).append(article)
         ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
-        return lead, ordered
+        return FrontPage(lead, top, ordered)
+
+
+class FrontPage(NamedTuple):
+    lead: "Article | None"
+    top_stories: list
+    sections: list
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = ArticleStatus
 
     headline = models.CharField(max_length=250)
     slug = models.SlugField(
@@ -409,12 +429,27 @@ class Article(models.Model):
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_articles"
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # Not editable: only articles/services.py moves an article between states, so the
+    # rules (who may publish, a lead image fit to publish, the revision) hold on every path.
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "publish time",
         null=True,
         blank=True,
+        editable=False,
         help_text="Leave empty to publish now. A future time schedules the article.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every save, so a save made on an older copy is noticed.",
+    )
+    substantively_updated_at = models.DateTimeField(
+        "updated for readers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor last marked a save as a substantive update.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
@@ -423,6 +458,13 @@ class Article(models.Model):
         default=False,
         help_text="The newest published story ticked here leads the front page; with none "
         "ticked, the newest story with a lead image does.",
+    )
+    front_page_slot = models.PositiveSmallIntegerField(
+        "top story slot",
+        null=True,
+        blank=True,
+        help_text="Pin the story to this place in the front page's top stories, under the "
+        "lead. Empty: it appears with its section as usual.",
     )
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the comments under this article."
@@ -461,13 +503,20 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+                condition=Q(status__in=ArticleStatus.values),
+                name="article_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
             ),
+            models.UniqueConstraint(
+                fields=["front_page_slot"],
+                condition=Q(front_page_slot__isnull=False),
+                name="article_front_page_slot_once",
+            ),
         ]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):
         return self.headline
@@ -484,18 +533,6 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
-    def clean(self):
-        if self.status == self.Status.PUBLISHED and self.lead_image_id:
-            missing = self.lead_image.missing_for_publication
-            if missing:
-                raise ValidationError(
-                    {
-                        "lead_image": "The lead image needs "
-                        + " and ".join(missing)
-                        + " before the article can be published."
-                    }
-                )
-
     @property
     def is_published(self) -> bool:
         return (
@@ -505,8 +542,17 @@ class Article(models.Model):
         )
 
     @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
+    @property
     def was_updated_after_publishing(self) -> bool:
-        return self.is_published and self.updated_at > self.published_at + UPDATE_GRACE_PERIOD
+        """An editor marked a save after publication as a substantive update."""
+        return (
+            self.is_published
+            and self.substantively_updated_at is not None
+            and self.substantively_updated_at > self.published_at
+        )
 
 
 class Byline(models.Model):
@@ -529,6 +575,15 @@ class Byline(models.Model):
         return f"{self.role} {self.author}".strip()
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers may see: made, on articles readers may see, newest first."""
+        return self.filter(
+            published_at__lte=timezone.now(),
+            article__in=Article.objects.published().values("pk"),
+        ).order_by("-published_at", "-pk")
+
+
 class Correction(models.Model):
     """A published correction, shown at the foot of the article for the record."""
 
@@ -536,8 +591,151 @@ class Correction(models.Model):
     text = models.TextField(help_text="What was wrong and what is right now.")
     published_at = models.DateTimeField(default=timezone.now)
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["published_at"]
 
     def __str__(self):
         return f"Correction to {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+
+class ArticleRevision(models.Model):
+    """The article as it stood after one save or change of state, kept for the record."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=60, help_text='What happened, e.g. "Submitted".')
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Article.Status)
+    published_at = models.DateTimeField(null=True, blank=True)
+    article_version = models.PositiveIntegerField()
+    snapshot = models.JSONField(
+        help_text="Headline, standfirst, body, section, lead image, bylines and corrections."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_revisions",
+    )
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} · revision {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_revision", args=[self.article_id, self.number])
+
+    @property
+    def is_published_version(self) -> bool:
+        """Readers could see this text: it was saved while the article was published."""
+        return (
+            self.status == Article.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= self.created_at
+        )
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A secret address that shows one unpublished article to someone without an account.
+
+    Only a hash of the token is stored: the database alone cannot rebuild a link.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class BreakingNewsQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(expires_at__gt=timezone.now(), starts_at__lte=timezone.now())
+
+
+class BreakingNews(models.Model):
+    """A banner across every public page until it expires."""
+
+    text = models.CharField(max_length=200)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The story the banner links to, once it is published.",
+    )
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(help_text="The banner disappears at this time.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = BreakingNewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name_plural = "breaking news"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("starts_at")),
+                name="breaking_news_expires_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.starts_at and self.expires_at and self.expires_at <= self.starts_at:
+            raise ValidationError({"expires_at": "The banner must end after it starts."})

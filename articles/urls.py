@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from articles import originals, views
+from articles import originals, preview_views, views
 from articles.converters import RenditionNameConverter, UnicodeSlugConverter
-from articles.feeds import LatestArticlesFeed, SectionFeed
+from articles.feeds import CorrectionsFeed, LatestArticlesFeed, SectionFeed
 
 register_converter(UnicodeSlugConverter, "slug_any_script")
 register_converter(RenditionNameConverter, "rendition_name")
@@ -19,6 +19,9 @@ urlpatterns = [
     path("author/<slug_any_script:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
     path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),
+    path("preview/<str:token>/", preview_views.article_preview, name="preview"),
     path("image/<int:pk>/<rendition_name:spec>", views.image_rendition, name="image-rendition"),
     path("image/original/<path:name>", originals.image_original, name="image-original"),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -6,21 +7,32 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from articles.cache import cache_public_page
-from articles.models import Article, Author, Image, Section
+from articles.models import Article, Author, Correction, Image, Section
 from articles.rendition_store import ensure_renditions
 
 
 def readable_articles(request):
-    """Published articles for readers; staff who edit articles may also preview the rest."""
-    if request.user.is_authenticated and request.user.has_perm("articles.change_article"):
+    """Published articles for readers; editors may also preview the rest, and writers
+    their own stories."""
+    user = request.user
+    if user.is_authenticated and user.has_perm("articles.publish_article"):
         return Article.objects.all()
+    if user.is_authenticated and user.has_perm("articles.change_article"):
+        return Article.objects.filter(
+            Q(pk__in=Article.objects.published().values("pk"))
+            | Q(pk__in=Article.objects.mine(user).values("pk"))
+        )
     return Article.objects.published()
 
 
 @cache_public_page
 def front_page(request):
-    lead, sections = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
-    return render(request, "articles/front_page.html", {"lead": lead, "sections": sections})
+    page = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
+    return render(
+        request,
+        "articles/front_page.html",
+        {"lead": page.lead, "top_stories": page.top_stories, "sections": page.sections},
+    )
 
 
 @cache_public_page
@@ -93,3 +105,14 @@ def image_rendition(request, pk, spec):
     # The target's name changes with the file or the focal point, so a short cache is safe.
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class CorrectionListView(PaginatedArticleListView):
+    """Every correction the newsroom has made, newest first, for the record."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article__section")

@@ -313,6 +313,10 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 25 * 1024 * 1024)
 ARTICLES_PER_PAGE = 20
 MORE_IN_SECTION_COUNT = 5
 FRONT_PAGE_STORIES_PER_SECTION = 4
+# Slots editors can pin stories to under the front page's lead.
+FRONT_PAGE_TOP_STORIES = 4
+# How long a shared preview link works unless the editor chooses otherwise.
+PREVIEW_LINK_HOURS = 48
 
 # Comments. Each can be tuned from the environment; the defaults suit a lively news site.
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)

@@ -31,26 +31,38 @@ def uploaded_jpeg(name="photo.jpg", size=(64, 48)) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_bytes(size), content_type="image/jpeg")
 
 
-def migrated_group(migration: str) -> Group:
-    """A staff group as its data migration makes it: the migration is its one list of rights.
+# The data migrations that make the staff groups: the one list of what each group may do.
+GROUP_MIGRATIONS = [
+    "articles.migrations.0004_editors_group",
+    "articles.migrations.0009_writers_group",
+    "comments.migrations.0003_moderators_group",
+]
 
-    Made again when missing: a transactional test's flush (kept by --reuse-db) removes it.
+
+def migrated_group(name: str) -> Group:
+    """A staff group as its data migrations make it.
+
+    The migrations run again each time (they only add what is missing): a transactional
+    test's flush (kept by --reuse-db) may have removed a group, or a later migration may
+    have made it again with only its own additions.
     """
-    module = importlib.import_module(migration)
-    group = Group.objects.filter(name=module.GROUP_NAME).first()
-    if group is None:
-        create = next(value for name, value in vars(module).items() if name.startswith("create_"))
-        create(django_apps, None)
-        group = Group.objects.get(name=module.GROUP_NAME)
-    return group
+    for migration in GROUP_MIGRATIONS:
+        module = importlib.import_module(migration)
+        for create in (v for n, v in vars(module).items() if n.startswith("create_")):
+            create(django_apps, None)
+    return Group.objects.get(name=name)
 
 
 def editors_group() -> Group:
-    return migrated_group("articles.migrations.0004_editors_group")
+    return migrated_group("Editors")
+
+
+def writers_group() -> Group:
+    return migrated_group("Writers")
 
 
 def moderators_group() -> Group:
-    return migrated_group("comments.migrations.0003_moderators_group")
+    return migrated_group("Moderators")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,6 +91,18 @@ class EditorFactory(UserFactory):
                     codename__in=["add_section", "change_section"],
                 )
             )
+
+
+class WriterFactory(UserFactory):
+    """A staff writer in the Writers group: writes and submits their own stories; an editor
+    publishes them."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def writers_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(writers_group())
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

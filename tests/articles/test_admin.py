@@ -30,6 +30,8 @@ def editors_group() -> Group:
     """
     migration = importlib.import_module("articles.migrations.0004_editors_group")
     migration.create_editors_group(django_apps, schema_editor=None)
+    writers = importlib.import_module("articles.migrations.0009_writers_group")
+    writers.create_writers_group(django_apps, schema_editor=None)
     return Group.objects.get(name="Editors")
 
 
