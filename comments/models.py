@@ -101,6 +101,10 @@ def _count_of(queryset, group_by: str):
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
+# The longest name a commenter may give: the column's width, so the form asks no more.
+NAME_MAX_LENGTH = 100
+
+
 class CommentStatus(models.TextChoices):
     PENDING = "pending", "Awaiting review"
     PUBLISHED = "published", "Published"
@@ -139,7 +143,7 @@ class Comment(models.Model):
         related_name="comments",
         help_text="Set only when a signed-in staff member posted it.",
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     email = models.EmailField(help_text="Never shown publicly.")
     body = models.TextField()
     ip_hash = models.CharField(

@@ -8,7 +8,7 @@ from django.core import signing
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
 
-from comments.models import Report
+from comments.models import NAME_MAX_LENGTH, Report
 from comments.text import control_characters, is_blank, normalize_newlines
 
 RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
@@ -47,7 +47,7 @@ class CommentForm(forms.Form):
 
     name = forms.CharField(
         label="Name",
-        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        max_length=NAME_MAX_LENGTH,
         error_messages={"required": "Please give a name to show with your comment."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -165,7 +165,7 @@ class CommentForm(forms.Form):
         # A reader a little over a limit gets the text back to shorten it; what only a
         # script sends is not echoed (it would make every refusal a megabyte to send).
         limits = {
-            "name": settings.COMMENTS_NAME_MAX_LENGTH,
+            "name": NAME_MAX_LENGTH,
             "email": 254,
             "body": settings.COMMENTS_MAX_LENGTH,
             "website": 200,
