@@ -31,11 +31,16 @@ def local_time(moment) -> str:
     return f"{local} ({timezone.get_current_timezone_name()})"
 
 
-def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
-    """A small rendition, never the original (which may be a 24-megapixel photo)."""
+def thumbnail(
+    image: Image | None, size: int = 80, crop: str = "square", *, renditions_fetched=False
+):
+    """A small rendition, never the original (which may be a 24-megapixel photo).
+
+    renditions_fetched: the caller's queryset prefetched them, so stored files are linked.
+    """
     if not image or not image.pk or not image.file or not image.width:
         return "—"
-    if "renditions" in getattr(image, "_prefetched_objects_cache", {}):
+    if renditions_fetched:
         picture = image.picture(crop)
     else:
         # No query per row: the address of the rendition view, which finds or makes it.
@@ -43,10 +48,8 @@ def thumbnail(image: Image | None, size: int = 80, crop: str = "square"):
     if picture is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="{}" style="max-width:{}px;max-height:{}px;'
-        'height:auto;object-fit:cover">',
+        '<img src="{}" alt="" width="{}" class="admin-thumbnail admin-thumbnail-{}">',
         picture.fallback[0].url,
-        size,
         size,
         size,
     )
@@ -242,7 +245,7 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="Image")
     def preview(self, image):
-        return thumbnail(image, crop="full", size=160)
+        return thumbnail(image, crop="full", size=160, renditions_fetched=True)
 
     @admin.display(description="Set by clicking")
     def focal_picker(self, image):
@@ -266,8 +269,8 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         # click shows its effect at once; the saved renditions are cut the same way.
         return mark_safe(
             '<span class="crop-previews" data-crop-previews hidden>'
-            '<span class="crop-preview" data-crop-ratio="16/9" style="width:240px"><img alt="">'
-            '</span><span class="crop-preview" data-crop-ratio="1/1" style="width:120px">'
+            '<span class="crop-preview" data-crop-ratio="16/9"><img alt="">'
+            '</span><span class="crop-preview" data-crop-ratio="1/1">'
             '<img alt=""></span></span><br><small>Front page card and square portrait, cut '
             "around the focal point.</small>"
         )

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.utils.cache import patch_cache_control
 
+from articles.models import Article, Byline
 from articles.purgers import purgers
 
 FRONT = "front"
@@ -98,8 +99,6 @@ def article_pages_purge(*, article_id: int, section_ids: Iterable[int] = ()) -> 
     Its own page, every listing that shows it, its section (old and new ones, when it
     moved), the front page, its authors' pages, the feeds and the sitemap.
     """
-    from articles.models import Article, Byline
-
     section_ids = set(section_ids)
     section_ids.update(Article.objects.filter(pk=article_id).values_list("section_id", flat=True))
     author_ids = Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)

@@ -169,8 +169,9 @@ def to_srgb(picture: PillowImage.Image) -> PillowImage.Image:
     return converted
 
 
-def _safe_stem(name: str) -> str:
-    # Only the last path component survives, then only letters, digits and dashes.
+def safe_stem(name: str) -> str:
+    """The file name's stem, safe to store: the last path component only, then only letters,
+    digits and dashes ("../../settings.py" cannot climb out)."""
     stem = PurePath(name.replace("\\", "/")).stem
     return slugify(stem)[:80].strip("-") or "image"
 
@@ -207,7 +208,7 @@ def normalise_upload(upload, *, limits: Limits | None = None) -> NormalisedImage
         upright.save(output, "PNG", optimize=True)
 
     # The stored extension follows what the bytes really are, not what the name claimed.
-    name = f"{_safe_stem(getattr(upload, 'name', '') or '')}.{ACCEPTED_FORMATS[source_format]}"
+    name = f"{safe_stem(getattr(upload, 'name', '') or '')}.{ACCEPTED_FORMATS[source_format]}"
     return NormalisedImageFile(
         output.getvalue(), name=name, width=upright.width, height=upright.height
     )

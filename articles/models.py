@@ -1,3 +1,4 @@
+from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -14,8 +15,8 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
 from articles import renditions
-from articles.html import BODY_EDITOR_EXTENSIONS, sanitize_body
-from articles.imaging import normalise_upload
+from articles.html import BODY_EDITOR_EXTENSIONS, rendition_prefix, sanitize_body
+from articles.imaging import normalise_upload, safe_stem
 from articles.storage import original_storage
 
 
@@ -90,16 +91,19 @@ class Author(models.Model):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
+# Sent when an image's file or focal point changes; the receiver (articles.signals) queues
+# the background task, so the model never reaches up to the task layer.
+image_needs_renditions = Signal()
+
+
 def image_upload_to(instance, filename):
-    # Only the last path component is used: "../../settings.py" cannot climb out. The
-    # random part keeps a photo for an unpublished story from being found by guessing its
-    # address under MEDIA_URL; the storage still adds a suffix on any collision, so an
-    # upload never overwrites another.
-    stem, _, extension = filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
-    safe_stem = slugify(stem)[:80] or "image"
+    # The stem is made safe as every upload's is (imaging.safe_stem). The random part keeps
+    # a photo for an unpublished story from being found by guessing its address; the
+    # storage still adds a suffix on any collision, so an upload never overwrites another.
+    extension = PurePath(filename.replace("\\", "/")).suffix.lstrip(".")
     safe_extension = slugify(extension)[:5] or "jpg"
     token = get_random_string(8, "abcdefghijklmnopqrstuvwxyz0123456789")
-    return f"images/{timezone.now():%Y/%m}/{safe_stem}-{token}.{safe_extension}"
+    return f"images/{timezone.now():%Y/%m}/{safe_stem(filename)}-{token}.{safe_extension}"
 
 
 class Image(models.Model):
@@ -179,10 +183,8 @@ class Image(models.Model):
         super().save(*args, **kwargs)
         loaded_key = getattr(self, "_loaded_rendition_key", None)
         if self.file and self.rendition_key != loaded_key:
-            from articles.tasks import generate_renditions
-
-            image_id = self.pk
-            transaction.on_commit(lambda: generate_renditions.enqueue(image_id=image_id))
+            # A new file or focal point; articles.signals queues the renditions once committed.
+            image_needs_renditions.send(sender=Image, image_id=self.pk)
             replaced = getattr(self, "_loaded_file_name", None)
             if replaced and str(replaced) != self.file.name:
                 storage = self.file.storage
@@ -237,8 +239,6 @@ class Image(models.Model):
     def is_public(self) -> bool:
         """Whether readers may see this image: it leads or illustrates a published article,
         or is an author's portrait. Photos for stories not out yet stay private."""
-        from articles.html import rendition_prefix
-
         published = Article.objects.published()
         return (
             published.filter(lead_image=self).exists()
@@ -255,17 +255,22 @@ class Image(models.Model):
         return reverse("articles:image-rendition", kwargs={"pk": self.pk, "spec": spec.name})
 
 
+class RenditionCrop(models.TextChoices):
+    FULL = "full", "Whole photo"
+    CARD = "card", "16:9 card"
+    SQUARE = "square", "Square"
+
+
+class RenditionFormat(models.TextChoices):
+    AVIF = "avif", "AVIF"
+    JPEG = "jpeg", "JPEG"
+
+
 class Rendition(models.Model):
     """A resized, cropped, re-encoded copy of an Image: what public pages actually serve."""
 
-    class Crop(models.TextChoices):
-        FULL = "full", "Whole photo"
-        CARD = "card", "16:9 card"
-        SQUARE = "square", "Square"
-
-    class Format(models.TextChoices):
-        AVIF = "avif", "AVIF"
-        JPEG = "jpeg", "JPEG"
+    Crop = RenditionCrop
+    Format = RenditionFormat
 
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
     spec = models.CharField(
@@ -290,10 +295,10 @@ class Rendition(models.Model):
                 fields=["image", "source_key", "spec"], name="rendition_made_once"
             ),
             models.CheckConstraint(
-                condition=Q(crop__in=["full", "card", "square"]), name="rendition_crop_valid"
+                condition=Q(crop__in=RenditionCrop.values), name="rendition_crop_valid"
             ),
             models.CheckConstraint(
-                condition=Q(format__in=["avif", "jpeg"]), name="rendition_format_valid"
+                condition=Q(format__in=RenditionFormat.values), name="rendition_format_valid"
             ),
         ]
 
@@ -397,12 +402,15 @@ class FrontPage(NamedTuple):
     sections: list
 
 
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
+    Status = ArticleStatus
 
     headline = models.CharField(max_length=250)
     slug = models.SlugField(
@@ -495,7 +503,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "unpublished"]),
+                condition=Q(status__in=ArticleStatus.values),
                 name="article_status_valid",
             ),
             models.CheckConstraint(

@@ -363,3 +363,12 @@ def preview_link_find(token: str) -> PreviewLink | None:
         .filter(token_hash=preview_token_hash(token))
         .first()
     )
+
+
+def article_comments_switch(*, article: Article, is_open: bool) -> Article:
+    """Turn the editor's switch for comments under an article on or off."""
+    # update() rather than save(): opening or closing comments is not an edit of the story,
+    # so "last updated" stays as the newsroom left it.
+    Article.objects.filter(pk=article.pk).update(comments_open=is_open)
+    article.comments_open = is_open
+    return article

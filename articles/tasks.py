@@ -4,7 +4,7 @@ from django.db import transaction
 from django.tasks import task
 
 from articles.cache import purge_public_pages
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 
 
 @task()

@@ -17,7 +17,7 @@ from articles.cache import (
 )
 from articles.models import Article, Author, Correction, Image, Section
 from articles.paging import list_page
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 
 
 def readable_articles(request):

@@ -89,7 +89,7 @@ def main():
 
         from articles.imaging import normalise_upload
         from articles.models import Image
-        from articles.renditions import ensure_renditions
+        from articles.rendition_store import ensure_renditions
 
         width = int((options.megapixels * 1_000_000 * 3 / 2) ** 0.5)
         height = width * 2 // 3

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from comments import moderation
+from comments.forms.moderation import IP_BAN_WARNING, REASON_PROMPT
 from comments.models import Ban, Comment, ModerationAction, ModerationReason, Report
-from comments.moderation_forms import IP_BAN_WARNING, REASON_PROMPT
+from comments.services.bans import BanRefused, ban_create, ban_lift, ban_target_check
+from comments.services.moderation import comment_delete, comments_moderate_many
 
 
 class ModerationActionForm(ActionForm):
@@ -150,11 +151,11 @@ class CommentAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def delete_model(self, request, obj):
-        moderation.comment_delete(comment=obj, moderator=request.user)
+        comment_delete(comment=obj, moderator=request.user)
 
     def delete_queryset(self, request, queryset):
         for comment in queryset.order_by("pk"):
-            moderation.comment_delete(comment=comment, moderator=request.user)
+            comment_delete(comment=comment, moderator=request.user)
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
@@ -183,7 +184,7 @@ class CommentAdmin(admin.ModelAdmin):
         note = request.POST.get("note", "")[:500]
         if action == "hide" and reason not in ModerationReason.values:
             return self._ask_for_hide_reason(request, queryset, note=note)
-        message = moderation.comments_moderate_many(
+        message = comments_moderate_many(
             comments=queryset,
             action=action,
             moderator=request.user,
@@ -294,8 +295,10 @@ class BanAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("ip_hash"):
-            raise forms.ValidationError("Ban an email address, an IP address hash, or both.")
+        try:
+            ban_target_check(email=cleaned.get("email", ""), ip_hash=cleaned.get("ip_hash", ""))
+        except BanRefused as refusal:
+            raise forms.ValidationError(refusal.message) from None
         return cleaned
 
 
@@ -391,7 +394,7 @@ class BanAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        ban = moderation.ban_create(
+        ban = ban_create(
             moderator=request.user,
             reason=form.cleaned_data["reason"],
             email=form.cleaned_data["email"],
@@ -410,6 +413,6 @@ class BanAdmin(admin.ModelAdmin):
     def lift_bans(self, request, queryset):
         lifted = 0
         for ban in queryset.filter(lifted_at__isnull=True):
-            moderation.ban_lift(ban=ban, moderator=request.user)
+            ban_lift(ban=ban, moderator=request.user)
             lifted += 1
         self.message_user(request, f"{lifted} ban(s) lifted.", level=messages.SUCCESS)

@@ -26,7 +26,20 @@ class ModerationReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CommentQuerySet(models.QuerySet):
+class CommenterQuerySet(models.QuerySet):
+    """What comments and bans share: finding rows by the commenter's email or IP hash."""
+
+    def matching(self, *, email: str = "", ip_hash: str = ""):
+        """Rows on this email address or this IP address hash."""
+        match = Q(pk__in=[])
+        if email:
+            match |= Q(email=email.strip().lower())
+        if ip_hash:
+            match |= Q(ip_hash=ip_hash)
+        return self.filter(match)
+
+
+class CommentQuerySet(CommenterQuerySet):
     def visible(self):
         """Comments the public may read."""
         return self.filter(status=Comment.Status.PUBLISHED)
@@ -88,13 +101,20 @@ def _count_of(queryset, group_by: str):
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
+# The longest name a commenter may give: the column's width, so the form asks no more.
+NAME_MAX_LENGTH = 100
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden"
+
+
 class Comment(models.Model):
     """A reader's comment under an article. Never deleted by moderation, only hidden."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting review"
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
+    Status = CommentStatus
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="comments"
@@ -123,7 +143,7 @@ class Comment(models.Model):
         related_name="comments",
         help_text="Set only when a signed-in staff member posted it.",
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     email = models.EmailField(help_text="Never shown publicly.")
     body = models.TextField()
     ip_hash = models.CharField(
@@ -162,7 +182,7 @@ class Comment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "published", "hidden"]),
+                condition=Q(status__in=CommentStatus.values),
                 name="comment_status_valid",
             ),
             models.CheckConstraint(
@@ -276,15 +296,18 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    VIOLENCE = "violence", "Threat of violence"
+    OTHER = "other", "Other"
+
+
 class Report(models.Model):
     """A reader's flag on a comment. One per reader per comment."""
 
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        VIOLENCE = "violence", "Threat of violence"
-        OTHER = "other", "Other"
+    Reason = ReportReason
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason)
@@ -327,7 +350,7 @@ class Report(models.Model):
                 fields=["comment", "reporter_hash"], name="report_one_per_reader"
             ),
             models.CheckConstraint(
-                condition=Q(reason__in=["spam", "abuse", "off_topic", "violence", "other"]),
+                condition=Q(reason__in=ReportReason.values),
                 name="report_reason_valid",
             ),
         ]
@@ -341,22 +364,13 @@ class Report(models.Model):
         return f"network {self.reporter_network[:8]}" if self.reporter_network else "no network"
 
 
-class BanQuerySet(models.QuerySet):
+class BanQuerySet(CommenterQuerySet):
     def active(self, *, at=None):
         """Bans in force now (or at the given moment): not lifted and not expired."""
         at = at or timezone.now()
         return self.filter(lifted_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=at)
         )
-
-    def matching(self, *, email: str = "", ip_hash: str = ""):
-        """Bans on this email address or this IP address hash."""
-        match = Q(pk__in=[])
-        if email:
-            match |= Q(email=email.strip().lower())
-        if ip_hash:
-            match |= Q(ip_hash=ip_hash)
-        return self.filter(match)
 
 
 class Ban(models.Model):

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from articles.cache import comment_pages_purge
 from comments.models import Comment
-from comments.services import comment_count_refresh
+from comments.services.counts import comment_count_refresh
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="comments.recount_after_delete")

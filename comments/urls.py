@@ -1,36 +1,31 @@
 from django.urls import path
 
-from comments import moderation_views, views
+from comments.views import editor, moderation, reader
 
 app_name = "comments"
 
 urlpatterns = [
-    path("<int:pk>/", views.comment_permalink, name="comment-permalink"),
-    path("<int:pk>/reply/", views.comment_reply, name="comment-reply"),
-    path("article/<int:article_pk>/post/", views.comment_post, name="comment-post"),
+    path("<int:pk>/", reader.go_to_comment, name="comment-permalink"),
+    path("<int:pk>/reply/", reader.reply_to_comment, name="comment-reply"),
+    path("article/<int:article_pk>/post/", reader.post_comment, name="comment-post"),
     path(
         "article/<int:article_pk>/form-token/",
-        views.comment_form_token,
+        reader.stamp_comment_form,
         name="comment-form-token",
     ),
+    path("<int:pk>/report/", reader.report_comment, name="comment-report"),
+    # Editors, from the article page.
+    path("article/<int:article_pk>/close/", editor.close_comments, name="article-comments-close"),
     path(
-        "article/<int:article_pk>/close/",
-        views.article_comments_close,
-        name="article-comments-close",
+        "article/<int:article_pk>/reopen/", editor.reopen_comments, name="article-comments-reopen"
     ),
-    path(
-        "article/<int:article_pk>/reopen/",
-        views.article_comments_reopen,
-        name="article-comments-reopen",
-    ),
-    # Readers' reports, then staff moderation.
-    path("<int:pk>/report/", moderation_views.comment_report, name="comment-report"),
-    path("<int:pk>/hide/", moderation_views.comment_hide, name="comment-hide"),
-    path("<int:pk>/unhide/", moderation_views.comment_unhide, name="comment-unhide"),
-    path("<int:pk>/approve/", moderation_views.comment_approve, name="comment-approve"),
-    path("<int:pk>/feature/", moderation_views.comment_feature, name="comment-feature"),
-    path("<int:pk>/ban/", moderation_views.comment_ban, name="comment-ban"),
-    path("moderation/", moderation_views.moderation_queue, name="moderation-queue"),
-    path("moderation/bulk/", moderation_views.moderation_bulk, name="moderation-bulk"),
-    path("moderation/privacy/", moderation_views.moderation_privacy, name="moderation-privacy"),
+    # Moderators.
+    path("<int:pk>/hide/", moderation.hide_comment, name="comment-hide"),
+    path("<int:pk>/unhide/", moderation.unhide_comment, name="comment-unhide"),
+    path("<int:pk>/approve/", moderation.approve_comment, name="comment-approve"),
+    path("<int:pk>/feature/", moderation.feature_comment, name="comment-feature"),
+    path("<int:pk>/ban/", moderation.ban_commenter, name="comment-ban"),
+    path("moderation/", moderation.show_queue, name="moderation-queue"),
+    path("moderation/bulk/", moderation.moderate_in_bulk, name="moderation-bulk"),
+    path("moderation/privacy/", moderation.handle_privacy_request, name="moderation-privacy"),
 ]

@@ -7,16 +7,15 @@ non-zero when the server cannot be reached, instead of a traceback.
 import os
 import sys
 
-import dj_database_url
 import psycopg2
 from psycopg2 import sql
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom"
+from newsroom.env import DEFAULT_DATABASE_URL, Env
 
 
 def main() -> int:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    config = dj_database_url.parse(url)
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    config = Env.db_url_config(url)
     name = config["NAME"]
     where = f"{config.get('HOST') or 'local socket'}:{config.get('PORT') or 5432}"
     try:

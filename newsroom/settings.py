@@ -4,54 +4,38 @@ Defaults suit a laptop with a local PostgreSQL. Production sets DEBUG=false and 
 provide SECRET_KEY and ALLOWED_HOSTS; the process refuses to start otherwise.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from newsroom.env import DEFAULT_DATABASE_URL, Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
 
+# --- Running mode, secret and hosts: production (DEBUG off) must name its secret and hosts.
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = env.bool("DEBUG", default=True)
 
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only ever used on a developer's laptop: DEBUG off refuses to start without a real key.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The public address of the site, for canonical links, feeds and sitemaps: never taken
 # from a request's Host header. In production it defaults to https:// and the first host.
-SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+SITE_URL = env.str("SITE_URL", default="").strip().rstrip("/")
 if not SITE_URL:
     first_host = next((host for host in ALLOWED_HOSTS if not host.startswith((".", "*"))), "")
     if DEBUG:
@@ -62,6 +46,8 @@ if not SITE_URL:
         raise ImproperlyConfigured("SITE_URL must be set when ALLOWED_HOSTS has only wildcards.")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+
+# --- Apps, middleware and templates.
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,71 +107,50 @@ TEMPLATES = [
     },
 ]
 
+# --- Database: the one PostgreSQL database all apps share.
+
 # Persistent connections are checked at the start of each request, so a PostgreSQL restart
 # costs readers nothing: a dead connection is replaced instead of failing the page.
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=DEFAULT_DATABASE_URL),
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two caches that never evict each other: "default" holds small, precious things (comment
-# rate-limit counters), "pages" the public page cache, which churns. Redis when CACHE_URL
-# names it (the production choice); otherwise UNLOGGED tables in the shared PostgreSQL
-# database, so several gunicorn workers agree without another service.
-CACHE_URL = os.environ.get("CACHE_URL", "db://newsroom_cache")
-PAGE_CACHE_STORE = "articles.pagestore.CachePageStore"
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            # Redis down means a slower site, not a broken one (see newsroom/cache.py).
-            "BACKEND": "newsroom.cache.ForgivingRedisCache",
-            "LOCATION": CACHE_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-        "pages": {
-            "BACKEND": "newsroom.cache.ForgivingRedisCache",
-            "LOCATION": os.environ.get("PAGE_CACHE_URL", CACHE_URL),
-            "KEY_PREFIX": "pages",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
-elif CACHE_URL.startswith("locmem://"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        },
-    }
-elif CACHE_URL.startswith("db://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "newsroom.dbcache.PostgresCache",
-            "LOCATION": "newsroom_cache",
-            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        },
-    }
+# --- Cache: rate limits and anonymous pages, kept apart so they never evict each other.
+
+# "default" holds small, precious things (comment rate-limit counters); pages, which churn,
+# live in a store of their own. Redis when CACHE_URL names it (the production choice);
+# otherwise UNLOGGED tables in the shared PostgreSQL database (db://table), so several
+# gunicorn workers agree without another service.
+CACHES = {"default": env.newsroom_cache("CACHE_URL", default="db://newsroom_cache")}
+if CACHES["default"]["BACKEND"] == Env.CACHE_SCHEMES["db"]:
+    # Found by key and purged by tag in one table (articles/pagestore.py).
     PAGE_CACHE_STORE = "articles.pagestore.DatabasePageStore"
 else:
-    raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, db:// or locmem://, not {CACHE_URL!r}"
-    )
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_MAX_ENTRIES = env_int("PAGE_CACHE_MAX_ENTRIES", 200_000)
+    PAGE_CACHE_STORE = "articles.pagestore.CachePageStore"
+    CACHES["pages"] = {
+        **env.newsroom_cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default="")),
+        "KEY_PREFIX": "pages",
+    }
+    if CACHES["pages"]["BACKEND"] == Env.CACHE_SCHEMES["locmem"]:
+        CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": 10_000})
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=200_000)
 # How long a shared cache in front (CDN, Varnish) may serve a page while it refetches.
-PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
 # A new comment refreshes its article at once, and the counts on listings within this.
-PAGE_CACHE_LISTING_LAG_SECONDS = env_int("PAGE_CACHE_LISTING_LAG_SECONDS", 10)
+PAGE_CACHE_LISTING_LAG_SECONDS = env.int("PAGE_CACHE_LISTING_LAG_SECONDS", default=10)
 # Told which surrogate keys changed; add a CDN's purger here.
 PAGE_CACHE_PURGERS = ["articles.purgers.LocalPurger"]
 # The query parameters public pages read (listing and comment-thread pages); any other
 # parameter leaves the cached page the same.
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page"}
+
+# --- Accounts and signing in.
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,9 +168,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Wrong passwords in a row before signing in is locked, counted per account and, apart,
 # per address (a guesser trying many accounts from one address is stopped too).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.lockout.lockout_response"
 # Every failed attempt is kept (who, from where, when) for the audit trail in the admin.
@@ -213,22 +178,26 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The same address comments are counted by, behind the same trusted proxies.
 AXES_CLIENT_IP_CALLABLE = "newsroom.client.client_ip"
 # Readers never see these logs; operators do, and passwords are never written.
-AXES_VERBOSE = env_bool("LOGIN_LOCKOUT_VERBOSE", False)
+AXES_VERBOSE = env.bool("LOGIN_LOCKOUT_VERBOSE", default=False)
+
+# --- Language and time.
 
 LANGUAGE_CODE = "en-us"
 # The site's local time, used to show dates to readers; the database stores UTC.
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Karachi")
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Karachi")
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files, media and uploads.
+
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded originals, kept out of MEDIA_ROOT so nothing that serves media can serve them:
 # readers only ever get renditions, editors download originals through the admin.
-ORIGINALS_ROOT = Path(os.environ.get("ORIGINALS_ROOT", BASE_DIR / "originals"))
+ORIGINALS_ROOT = Path(env.str("ORIGINALS_ROOT", default=str(BASE_DIR / "originals")))
 STORAGES = {
     "default": {"BACKEND": "articles.storage.MediaStorage"},
     "originals": {"BACKEND": "articles.storage.OriginalStorage"},
@@ -242,7 +211,7 @@ STORAGES = {
 }
 # Serve uploaded media from the app itself only on a laptop: in production a front server
 # or object storage serves MEDIA_ROOT, and the app's workers stay free for pages.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Request size limits, set for what Newsroom's forms really send.
 # The largest non-file form is the article editor: a long read as HTML is well under 1 MB,
@@ -257,19 +226,21 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # disk rather than a worker's memory until the image check reads it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Background work (image renditions). Production runs `manage.py db_worker`.
+# --- Background work (image renditions). Production runs `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- Forms.
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
-# Security headers. HTTPS-only settings follow DEBUG so `check --deploy` is clean in
+# --- Security headers. HTTPS-only settings follow DEBUG so `check --deploy` is clean in
 # production while a laptop keeps working over plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -300,14 +271,12 @@ PERMISSIONS_POLICY = ", ".join(
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("BEHIND_TLS_PROXY", False):
+if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-from django.utils.csp import CSP  # noqa: E402
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -321,21 +290,23 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# --- Logging and the site's name.
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 
-# Images. Uploads beyond these limits are refused before Pillow decodes them, so a
+# --- Images. Uploads beyond these limits are refused before Pillow decodes them, so a
 # decompression bomb or a huge scan cannot exhaust a worker's memory.
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 25 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
 
-# Articles
+# --- Articles.
 ARTICLES_PER_PAGE = 20
 MORE_IN_SECTION_COUNT = 5
 FRONT_PAGE_STORIES_PER_SECTION = 4
@@ -344,42 +315,42 @@ FRONT_PAGE_TOP_STORIES = 4
 # How long a shared preview link works unless the editor chooses otherwise.
 PREVIEW_LINK_HOURS = 48
 
-# Comments. Each can be tuned from the environment; the defaults suit a lively news site.
-COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
-COMMENTS_NAME_MAX_LENGTH = 100
+# --- Comments. Each can be tuned from the environment; the defaults suit a lively news site.
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)
 # Top-level comments (each with its replies) per page of the thread.
-COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 50)
+COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Comments close this many days after publication; 0 keeps them open for good.
-COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 14)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)
 # A person needs a few seconds to write anything; a script posts at once.
-COMMENTS_MIN_SECONDS_TO_POST = env_int("COMMENTS_MIN_SECONDS_TO_POST", 3)
+COMMENTS_MIN_SECONDS_TO_POST = env.int("COMMENTS_MIN_SECONDS_TO_POST", default=3)
 # A comment form older than this is refused (the reader's text is kept to post again).
-COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 4 * 3600)
+COMMENTS_FORM_MAX_AGE_SECONDS = env.int("COMMENTS_FORM_MAX_AGE_SECONDS", default=4 * 3600)
 # Per IP (one office or mobile carrier may share an address) and per email, in a window.
 # Generous enough that three replies in five minutes in a lively thread always go through.
-COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env_int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", 300)
-COMMENTS_RATE_LIMIT_PER_IP = env_int("COMMENTS_RATE_LIMIT_PER_IP", 10)
-COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("COMMENTS_RATE_LIMIT_PER_EMAIL", 5)
+COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", default=300)
+COMMENTS_RATE_LIMIT_PER_IP = env.int("COMMENTS_RATE_LIMIT_PER_IP", default=10)
+COMMENTS_RATE_LIMIT_PER_EMAIL = env.int("COMMENTS_RATE_LIMIT_PER_EMAIL", default=5)
 # More links than this, or any suspect word, holds a comment for review.
-COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
-COMMENTS_SUSPECT_WORDS = env_list(
-    "COMMENTS_SUSPECT_WORDS", "viagra,cialis,casino,crypto giveaway,payday loan,escort service"
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_SUSPECT_WORDS = env.list(
+    "COMMENTS_SUSPECT_WORDS",
+    default=["viagra", "cialis", "casino", "crypto giveaway", "payday loan", "escort service"],
 )
 # Hold a commenter's comments (by email) until this many have been approved; 0 = off.
-COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 0)
+COMMENTS_HOLD_FIRST_N = env.int("COMMENTS_HOLD_FIRST_N", default=0)
 # Behind a reverse proxy, the request header carrying the reader's address, e.g.
 # HTTP_X_FORWARDED_FOR (its last entry, the one the proxy added, is used). Empty: REMOTE_ADDR.
-COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "")
+COMMENTS_CLIENT_IP_HEADER = env.str("COMMENTS_CLIENT_IP_HEADER", default="")
 # How many proxies in front of the site append to that header (a CDN before a load
 # balancer is 2): the entry that many from the end is the reader's. 0 ignores the header.
-COMMENTS_TRUSTED_PROXY_HOPS = env_int("COMMENTS_TRUSTED_PROXY_HOPS", 1)
-# Moderation. Open reader reports that take a comment off the page until a moderator decides
+COMMENTS_TRUSTED_PROXY_HOPS = env.int("COMMENTS_TRUSTED_PROXY_HOPS", default=1)
+# --- Moderation. Open reader reports that take a comment off the page until a moderator decides
 # (0 = never); threats of violence need fewer. Comments posted within the recent window
 # show in the moderation queue's "Recent" list.
-COMMENTS_REPORTS_TO_HIDE = env_int("COMMENTS_REPORTS_TO_HIDE", 3)
-COMMENTS_VIOLENCE_REPORTS_TO_HIDE = env_int("COMMENTS_VIOLENCE_REPORTS_TO_HIDE", 2)
-COMMENTS_QUEUE_RECENT_HOURS = env_int("COMMENTS_QUEUE_RECENT_HOURS", 24)
+COMMENTS_REPORTS_TO_HIDE = env.int("COMMENTS_REPORTS_TO_HIDE", default=3)
+COMMENTS_VIOLENCE_REPORTS_TO_HIDE = env.int("COMMENTS_VIOLENCE_REPORTS_TO_HIDE", default=2)
+COMMENTS_QUEUE_RECENT_HOURS = env.int("COMMENTS_QUEUE_RECENT_HOURS", default=24)
 # Reports from one network (/24 for IPv4, /64 for IPv6) in a window; later ones are refused
 # (0 = no cap). The thresholds above count distinct networks, not reports.
-COMMENTS_REPORT_LIMIT_PER_NETWORK = env_int("COMMENTS_REPORT_LIMIT_PER_NETWORK", 10)
-COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env_int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", 3600)
+COMMENTS_REPORT_LIMIT_PER_NETWORK = env.int("COMMENTS_REPORT_LIMIT_PER_NETWORK", default=10)
+COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", default=3600)

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 import articles.storage
 from articles.models import Image, Rendition
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 from comments.models import Comment
 from tests.comments.helpers import NOW, comment_data, post_url
 from tests.factories import ArticleFactory, photo_bytes

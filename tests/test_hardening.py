@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from newsroom.env import DEFAULT_DATABASE_URL
 from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,9 +100,7 @@ def test_urdu_section_addresses_still_work():
 @pytest.fixture
 def empty_database():
     """A database of its own, dropped afterwards, for a deployment from nothing."""
-    config = dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom")
-    )
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     name = f"newsroom_fresh_{uuid.uuid4().hex[:8]}"
     admin = psycopg2.connect(
         dbname="postgres",

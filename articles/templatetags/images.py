@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 
-from articles.html import render_body_figures
+from articles.figures import render_body_figures
 from articles.models import Article
 
 register = template.Library()

@@ -2,8 +2,8 @@ from django import template
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 
+from comments.forms.moderation import HideForm
 from comments.models import Comment
-from comments.moderation_forms import HideForm
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from articles.models import Image
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 from tests.factories import ArticleFactory, EditorFactory, ImageFactory, uploaded_jpeg
 
 expect = pytest.importorskip("playwright.sync_api").expect

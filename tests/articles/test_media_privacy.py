@@ -18,7 +18,7 @@ from PIL import Image as PillowImage
 from PIL import ImageCms
 
 from articles.models import Image, Rendition
-from articles.renditions import ensure_renditions
+from articles.rendition_store import ensure_renditions
 from tests.factories import ArticleFactory, UserFactory, photo_bytes
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from PIL import Image as PillowImage
 
 from articles import renditions
 from articles.models import Article, Image, Rendition
-from articles.renditions import ensure_renditions, planned_specs
+from articles.rendition_store import ensure_renditions
+from articles.renditions import planned_specs
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

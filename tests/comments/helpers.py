@@ -6,8 +6,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.forms import RENDERED_AT_SALT
-from comments.services import comment_count_refresh
+from comments.forms.reader import RENDERED_AT_SALT
+from comments.services.counts import comment_count_refresh
 from tests.factories import PAST, CommentFactory
 
 # An hour after the factories' articles go out: comments are open, nothing reads the clock.

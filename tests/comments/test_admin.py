@@ -4,8 +4,10 @@ services, the audit log on each comment, bans; only superusers delete."""
 import pytest
 from django.urls import reverse
 
-from comments import moderation
 from comments.models import Ban, Comment, ModerationAction
+from comments.services.bans import ban_create
+from comments.services.moderation import comment_hide, comment_unhide
+from comments.services.reports import comment_report
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import ArticleFactory, ModeratorFactory, SectionFactory, UserFactory
 
@@ -135,7 +137,7 @@ def test_moderator_approves_and_unhides_from_the_changelist(moderator_client):
 
 def test_a_hidden_comment_keeps_its_text_and_history_for_staff(moderator_client, moderator):
     comment = add_comment(body="The original words")
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="hate_speech", note="Slur")
+    comment_hide(comment=comment, moderator=moderator, reason="hate_speech", note="Slur")
 
     page = html(moderator_client.get(change_url(comment)))
 
@@ -148,7 +150,7 @@ def test_changelist_filters_by_status_reports_section_and_article(moderator_clie
     sport = SectionFactory(name="Sport", slug="sport")
     match = ArticleFactory(section=sport)
     reported = add_comment(article=match, body="Reported one")
-    moderation.comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
+    comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
     add_comment(body="Quiet one")
     add_comment(body="Held one", status=Status.PENDING)
 
@@ -200,8 +202,8 @@ def test_bulk_delete_by_a_superuser_keeps_the_count_and_the_log(client):
 
 def test_the_audit_log_is_read_only_and_filterable(moderator_client, moderator):
     comment = add_comment()
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="spam")
-    moderation.comment_unhide(comment=comment, moderator=moderator)
+    comment_hide(comment=comment, moderator=moderator, reason="spam")
+    comment_unhide(comment=comment, moderator=moderator)
     log_url = reverse("admin:comments_moderationaction_changelist")
 
     hides = html(moderator_client.get(log_url, {"action__exact": "hide"}))
@@ -239,7 +241,7 @@ def test_moderator_adds_a_ban_in_the_admin_through_the_service(moderator_client,
 
 
 def test_moderator_lifts_a_ban_from_the_changelist(moderator_client, moderator):
-    ban = moderation.ban_create(moderator=moderator, email="troll@example.org", reason="spam")
+    ban = ban_create(moderator=moderator, email="troll@example.org", reason="spam")
 
     moderator_client.post(
         reverse("admin:comments_ban_changelist"),
@@ -256,7 +258,7 @@ def test_a_moderator_landing_in_the_admin_finds_the_queue_with_the_number_waitin
 ):
     add_comment(status=Status.PENDING)
     reported = add_comment()
-    moderation.comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
+    comment_report(comment=reported, reason="spam", ip_address="192.0.2.1")
     add_comment()
     queue = reverse("comments:moderation-queue")
 
@@ -299,7 +301,7 @@ def test_the_audit_log_names_the_commenter_and_the_article_of_each_step(
 ):
     article = ArticleFactory(headline="Budget debate")
     comment = add_comment(article=article, name="Troll")
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+    comment_hide(comment=comment, moderator=moderator, reason="abuse")
 
     page = html(moderator_client.get(reverse("admin:comments_moderationaction_changelist")))
 
@@ -318,10 +320,8 @@ def test_the_audit_log_list_queries_do_not_grow_with_its_rows(
     def log_steps(count):
         for _ in range(count):
             comment = add_comment(article=ArticleFactory())
-            moderation.comment_hide(comment=comment, moderator=moderator, reason="spam")
-            moderation.ban_create(
-                moderator=moderator, email=comment.email, reason="spam", comment=comment
-            )
+            comment_hide(comment=comment, moderator=moderator, reason="spam")
+            ban_create(moderator=moderator, email=comment.email, reason="spam", comment=comment)
 
     log_steps(1)
     moderator_client.get(log_url)

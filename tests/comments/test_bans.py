@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from comments import moderation
 from comments.models import Ban, Comment, ModerationAction
-from comments.services import ip_address_hash
+from comments.services.bans import ban_create, ban_lift
+from comments.services.posting import ip_address_hash
 from tests.comments.helpers import NOW, add_comment, html, post_comment
 from tests.factories import ArticleFactory, EditorFactory, ModeratorFactory
 
@@ -29,7 +29,7 @@ def ban_url(comment) -> str:
 
 def test_a_banned_email_is_refused_politely_and_nothing_is_stored(client, moderator):
     article = ArticleFactory()
-    moderation.ban_create(moderator=moderator, email="Troll@Example.org", reason="abuse")
+    ban_create(moderator=moderator, email="Troll@Example.org", reason="abuse")
 
     response = post_comment(client, article, email="troll@example.org")
 
@@ -40,7 +40,7 @@ def test_a_banned_email_is_refused_politely_and_nothing_is_stored(client, modera
 
 def test_a_banned_ip_address_is_refused(client, moderator):
     article = ArticleFactory()
-    moderation.ban_create(moderator=moderator, ip_hash=ip_address_hash(IP), reason="spam")
+    ban_create(moderator=moderator, ip_hash=ip_address_hash(IP), reason="spam")
 
     response = post_comment(client, article, ip=IP, email="fresh@example.org")
 
@@ -50,14 +50,14 @@ def test_a_banned_ip_address_is_refused(client, moderator):
 
 def test_an_expired_or_lifted_ban_no_longer_applies(client, moderator):
     article = ArticleFactory()
-    moderation.ban_create(
+    ban_create(
         moderator=moderator,
         email="ayesha@example.org",
         reason="off_topic",
         expires_at=NOW - timedelta(minutes=1),
     )
-    lifted = moderation.ban_create(moderator=moderator, ip_hash=ip_address_hash(IP), reason="spam")
-    moderation.ban_lift(ban=lifted, moderator=moderator)
+    lifted = ban_create(moderator=moderator, ip_hash=ip_address_hash(IP), reason="spam")
+    ban_lift(ban=lifted, moderator=moderator)
 
     response = post_comment(client, article, ip=IP)
 
@@ -68,7 +68,7 @@ def test_an_expired_or_lifted_ban_no_longer_applies(client, moderator):
 
 def test_a_ban_until_a_date_applies_before_it(client, moderator):
     article = ArticleFactory()
-    moderation.ban_create(
+    ban_create(
         moderator=moderator,
         email="ayesha@example.org",
         reason="abuse",
@@ -129,7 +129,7 @@ def test_moderator_bans_from_a_comment_and_hides_all_earlier_comments_in_one_ste
 def test_banning_without_hiding_leaves_earlier_comments_up(moderator):
     comment = add_comment(email="troll@example.org")
 
-    moderation.ban_create(moderator=moderator, email="troll@example.org", reason="spam")
+    ban_create(moderator=moderator, email="troll@example.org", reason="spam")
 
     comment.refresh_from_db()
     assert comment.status == Status.PUBLISHED
@@ -137,7 +137,7 @@ def test_banning_without_hiding_leaves_earlier_comments_up(moderator):
 
 def test_a_ban_needs_an_email_or_an_ip(moderator):
     with pytest.raises(ValueError):
-        moderation.ban_create(moderator=moderator, reason="spam")
+        ban_create(moderator=moderator, reason="spam")
 
 
 @pytest.mark.parametrize(("who", "expected"), [("anonymous", 302), ("editor", 403)])
@@ -206,7 +206,7 @@ def test_after_an_ip_ban_the_moderator_is_told_and_the_ban_list_says_it_includes
     client, moderator
 ):
     comment = add_comment(email="troll@example.org", ip_hash=ip_address_hash(IP))
-    moderation.ban_create(moderator=moderator, email="other@example.org", reason="spam")
+    ban_create(moderator=moderator, email="other@example.org", reason="spam")
     client.force_login(moderator)
 
     response = client.post(

@@ -7,7 +7,7 @@ from django.test import Client
 
 from articles.models import Article
 from comments.models import Comment, ModerationReason
-from comments.moderation import comment_approve, comment_hide, comment_unhide
+from comments.services.moderation import comment_approve, comment_hide, comment_unhide
 from tests.comments.helpers import add_comment, html, post_comment
 from tests.factories import ArticleFactory, EditorFactory
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from comments.forms import RENDERED_AT_SALT
+from comments.forms.reader import RENDERED_AT_SALT
 from comments.models import Comment
 from tests.comments.helpers import NOW, html, post_comment
 from tests.factories import ArticleFactory

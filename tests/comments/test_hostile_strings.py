@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 
 from articles.models import Article
-from comments.forms import CommentForm
+from comments.forms.reader import CommentForm
 from comments.models import Comment
-from comments.services import comment_count_refresh
+from comments.services.counts import comment_count_refresh
 from tests.comments.helpers import NOW, comment_data, html, post_comment
 from tests.factories import ArticleFactory
 

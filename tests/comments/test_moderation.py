@@ -7,11 +7,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from comments import moderation
 from comments.models import Comment, ModerationAction, ModerationReason
+from comments.services.moderation import comment_approve, comment_hide, comment_unhide
+from comments.services.reports import comment_report
 from tests.comments.helpers import NOW, add_comment, html, post_comment
 from tests.factories import (
-    MODERATOR_PERMISSIONS,
     ArticleFactory,
     EditorFactory,
     ModeratorFactory,
@@ -50,6 +50,17 @@ def refreshed(comment) -> Comment:
 
 
 # Who may moderate
+
+MODERATOR_PERMISSIONS = [
+    "moderate_comment",
+    "view_comment",
+    "change_comment",
+    "view_ban",
+    "add_ban",
+    "change_ban",
+    "view_report",
+    "view_moderationaction",
+]
 
 
 def test_the_data_migration_creates_the_moderators_group_with_what_moderation_needs():
@@ -256,7 +267,7 @@ def test_moderator_hides_a_comment_from_the_page_and_readers_no_longer_see_it(
 
 def test_moderator_still_reads_a_hidden_comment_marked_as_hidden_with_unhide(moderator_client):
     comment = add_comment(body="Something nasty")
-    moderation.comment_hide(comment=comment, moderator=None, reason="abuse")
+    comment_hide(comment=comment, moderator=None, reason="abuse")
 
     thread = thread_of(html(moderator_client.get(comment.article.get_absolute_url())))
 
@@ -285,7 +296,7 @@ def test_moderator_unhides_a_comment_and_readers_see_it_again(
     client, moderator, django_capture_on_commit_callbacks
 ):
     comment = add_comment(body="Fair criticism after all")
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+    comment_hide(comment=comment, moderator=moderator, reason="abuse")
     assert "Fair criticism" not in html(client.get(comment.article.get_absolute_url()))
     client.force_login(moderator)
 
@@ -304,7 +315,7 @@ def test_hidden_parent_with_visible_replies_leaves_a_placeholder_for_readers(cli
     parent = add_comment(article=article, body="The offending words")
     add_comment(article=article, parent=parent, in_reply_to=parent, body="Please calm down")
 
-    moderation.comment_hide(comment=parent, moderator=moderator, reason="abuse")
+    comment_hide(comment=parent, moderator=moderator, reason="abuse")
 
     thread = thread_of(html(client.get(article.get_absolute_url())))
     assert "This comment was hidden by moderators." in thread
@@ -315,7 +326,7 @@ def test_hidden_parent_with_visible_replies_leaves_a_placeholder_for_readers(cli
 def test_hidden_comment_without_replies_is_simply_gone(client, moderator):
     comment = add_comment(body="The offending words")
 
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+    comment_hide(comment=comment, moderator=moderator, reason="abuse")
 
     thread = thread_of(html(client.get(comment.article.get_absolute_url())))
     assert "This comment was hidden" not in thread
@@ -368,9 +379,9 @@ def test_unfeature_removes_the_badge(moderator_client):
 def test_each_state_change_writes_its_audit_row_with_before_and_after(moderator):
     comment = add_comment(status=Status.PENDING)
 
-    moderation.comment_approve(comment=comment, moderator=moderator)
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="spam", note="Link farm")
-    moderation.comment_unhide(comment=comment, moderator=moderator, note="Not spam after all")
+    comment_approve(comment=comment, moderator=moderator)
+    comment_hide(comment=comment, moderator=moderator, reason="spam", note="Link farm")
+    comment_unhide(comment=comment, moderator=moderator, note="Not spam after all")
 
     rows = list(
         ModerationAction.objects.order_by("pk").values_list(
@@ -387,7 +398,7 @@ def test_each_state_change_writes_its_audit_row_with_before_and_after(moderator)
 def test_hiding_keeps_the_comment_and_records_who_and_why(moderator):
     comment = add_comment(body="Original words")
 
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="hate_speech")
+    comment_hide(comment=comment, moderator=moderator, reason="hate_speech")
 
     comment = refreshed(comment)
     assert comment.body == "Original words"
@@ -401,9 +412,9 @@ def test_hiding_keeps_the_comment_and_records_who_and_why(moderator):
 
 def test_hiding_a_comment_answers_its_open_reports(moderator):
     comment = add_comment()
-    report = moderation.comment_report(comment=comment, reason="abuse", ip_address="192.0.2.1")
+    report = comment_report(comment=comment, reason="abuse", ip_address="192.0.2.1")
 
-    moderation.comment_hide(comment=comment, moderator=moderator, reason="abuse")
+    comment_hide(comment=comment, moderator=moderator, reason="abuse")
 
     report.refresh_from_db()
     assert (report.resolved_at, report.resolved_by) == (NOW, moderator)
@@ -414,13 +425,13 @@ def test_count_is_exact_through_hide_and_unhide(moderator):
     first = add_comment(article=article)
     add_comment(article=article)
 
-    moderation.comment_hide(comment=first, moderator=moderator, reason="spam")
+    comment_hide(comment=first, moderator=moderator, reason="spam")
     article.refresh_from_db()
     assert article.comment_count == 1
-    moderation.comment_hide(comment=first, moderator=moderator, reason="spam")
+    comment_hide(comment=first, moderator=moderator, reason="spam")
     article.refresh_from_db()
     assert article.comment_count == 1
-    moderation.comment_unhide(comment=first, moderator=moderator)
+    comment_unhide(comment=first, moderator=moderator)
     article.refresh_from_db()
     assert article.comment_count == 2
 

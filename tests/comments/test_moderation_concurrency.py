@@ -7,8 +7,9 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from comments import moderation
 from comments.models import Comment, ModerationAction
+from comments.services.moderation import comment_hide, comment_unhide
+from comments.services.reports import comment_report
 from tests.comments.helpers import add_comment
 from tests.factories import ModeratorFactory
 
@@ -61,7 +62,7 @@ def test_two_moderators_hiding_the_same_comment_at_once_leave_two_truthful_rows(
     errors = []
     threads = [
         in_thread(
-            lambda who=who: moderation.comment_hide(comment=comment, moderator=who, reason="abuse"),
+            lambda who=who: comment_hide(comment=comment, moderator=who, reason="abuse"),
             errors,
         )
         for who in (first, second)
@@ -95,10 +96,10 @@ def test_a_hide_and_an_unhide_at_once_end_in_the_state_of_the_last_one():
     errors = []
     threads = [
         in_thread(
-            lambda: moderation.comment_hide(comment=comment, moderator=hider, reason="spam"),
+            lambda: comment_hide(comment=comment, moderator=hider, reason="spam"),
             errors,
         ),
-        in_thread(lambda: moderation.comment_unhide(comment=comment, moderator=unhider), errors),
+        in_thread(lambda: comment_unhide(comment=comment, moderator=unhider), errors),
     ]
 
     run_together_on_a_busy_row(comment, threads, errors)
@@ -118,7 +119,7 @@ def test_two_readers_reporting_at_once_reach_the_threshold_together(settings):
     errors = []
     threads = [
         in_thread(
-            lambda ip=ip: moderation.comment_report(comment=comment, reason="abuse", ip_address=ip),
+            lambda ip=ip: comment_report(comment=comment, reason="abuse", ip_address=ip),
             errors,
         )
         for ip in ("192.0.2.1", "198.51.100.2")

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comments import moderation
 from comments.models import Comment, ModerationAction
+from comments.services.reports import comment_report
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import (
     ArticleFactory,
@@ -40,7 +40,7 @@ def moderator_client(client):
 
 def report(comment, reason, *ips):
     for ip in ips:
-        moderation.comment_report(comment=comment, reason=reason, ip_address=ip)
+        comment_report(comment=comment, reason=reason, ip_address=ip)
 
 
 def rows(page: str, *bodies: str) -> list[str]:

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from articles.models import Article
-from comments import moderation
+from comments.services import moderation
 from tests.comments.helpers import add_comment, html, post_comment
 from tests.factories import ArticleFactory
 

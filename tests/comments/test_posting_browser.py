@@ -3,7 +3,7 @@
 import pytest
 from django.core import signing
 
-from comments.forms import RENDERED_AT_SALT
+from comments.forms.reader import RENDERED_AT_SALT
 from comments.models import Comment
 from tests.comments.helpers import add_comment
 from tests.factories import ArticleFactory

@@ -7,7 +7,8 @@ from django.db import connection
 
 from articles.models import Article
 from comments.models import Comment
-from comments.services import CommentRefused, DuplicateComment, comment_post
+from comments.services.posting import comment_post
+from comments.services.refusals import CommentRefused, DuplicateComment
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,8 +5,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from comments import moderation
 from comments.models import Comment, ModerationAction
+from comments.services.bans import ban_create
+from comments.services.moderation import comment_hide
+from comments.services.privacy import privacy_erase, privacy_export
 from tests.comments.helpers import add_comment, html
 from tests.factories import EditorFactory, ModeratorFactory
 
@@ -22,9 +24,9 @@ def moderator():
 
 def test_moderator_exports_everything_stored_about_an_email_address(client, moderator):
     mine = add_comment(name="Sana", email="sana@example.org", body="My view", ip_hash="abc123")
-    moderation.comment_hide(comment=mine, moderator=moderator, reason="off_topic")
+    comment_hide(comment=mine, moderator=moderator, reason="off_topic")
     add_comment(email="someone.else@example.org", body="Not hers")
-    moderation.ban_create(moderator=moderator, email="sana@example.org", reason="off_topic")
+    ban_create(moderator=moderator, email="sana@example.org", reason="off_topic")
     client.force_login(moderator)
 
     response = client.post(PRIVACY_URL, {"email": "Sana@Example.org", "action": "export"})
@@ -47,7 +49,7 @@ def test_moderator_erases_a_person_and_the_audit_log_stays(
     client, moderator, django_capture_on_commit_callbacks
 ):
     mine = add_comment(name="Sana Q.", email="sana@example.org", ip_hash="abc123", body="Kept")
-    moderation.comment_hide(comment=mine, moderator=moderator, reason="abuse")
+    comment_hide(comment=mine, moderator=moderator, reason="abuse")
     other = add_comment(name="Bilal", email="bilal@example.org", body="Untouched")
     client.force_login(moderator)
 
@@ -64,7 +66,7 @@ def test_moderator_erases_a_person_and_the_audit_log_stays(
     actions = list(mine.moderation_actions.order_by("pk").values_list("action", flat=True))
     assert actions == [ModerationAction.Kind.HIDE, ModerationAction.Kind.ERASE]
     assert not ModerationAction.objects.filter(note__icontains="sana").exists()
-    assert moderation.privacy_export(email="sana@example.org")["comments"] == []
+    assert privacy_export(email="sana@example.org")["comments"] == []
 
 
 def test_erasing_needs_a_confirmation(client, moderator):
@@ -81,7 +83,7 @@ def test_erasing_needs_a_confirmation(client, moderator):
 def test_an_erased_name_shows_on_the_public_page(client, moderator):
     comment = add_comment(name="Sana Q.", email="sana@example.org")
 
-    moderation.privacy_erase(email="sana@example.org", moderator=moderator)
+    privacy_erase(email="sana@example.org", moderator=moderator)
 
     page = html(client.get(comment.article.get_absolute_url()))
     assert "Sana Q." not in page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.services import comment_count_refresh
+from comments.services.counts import comment_count_refresh
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import PAST, ArticleFactory, CommentFactory, EditorFactory, SectionFactory
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from comments import moderation
 from comments.models import Comment, ModerationAction, Report
+from comments.services.moderation import comment_approve
+from comments.services.reports import comment_report
 from tests.comments.helpers import NOW, add_comment, html
 from tests.factories import ModeratorFactory, UserFactory
 
@@ -30,7 +31,7 @@ def report_url(comment) -> str:
 
 
 def report(comment, reason="abuse", ip="192.0.2.1", user=None):
-    return moderation.comment_report(comment=comment, reason=reason, ip_address=ip, user=user)
+    return comment_report(comment=comment, reason=reason, ip_address=ip, user=user)
 
 
 def test_each_comment_offers_readers_a_report_link(client):
@@ -174,7 +175,7 @@ def test_after_a_moderator_approves_only_new_reports_count():
     comment = add_comment()
     for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
         report(comment, ip=ip)
-    moderation.comment_approve(comment=comment, moderator=moderator)
+    comment_approve(comment=comment, moderator=moderator)
 
     report(comment, ip="192.0.2.4")
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 
-from comments.forms import RENDERED_AT_SALT
+from comments.forms.reader import RENDERED_AT_SALT
 from comments.models import Comment
 from tests.comments.helpers import (
     NOW,

@@ -1,46 +1,34 @@
+"""What readers do: post a comment, answer one, find one, report one."""
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import services
-from comments.forms import CommentForm, csrf_input_for, rendered_at_token, staff_initial
+from comments.forms.reader import (
+    CommentForm,
+    ReportForm,
+    csrf_input_for,
+    rendered_at_token,
+    staff_initial,
+)
 from comments.models import Comment
-from comments.services import (
+from comments.services.opening import comments_are_open
+from comments.services.posting import comment_post
+from comments.services.refusals import (
     ArticleNotOpen,
     CommentRefused,
     DuplicateComment,
     ReplyTargetGone,
-    comments_are_open,
-    comments_close,
-    comments_reopen,
 )
+from comments.services.reports import comment_report
+from comments.threads import thread_url
 from newsroom.client import client_ip
-
-PAGE_PARAMETER = "comments_page"
-
-
-def thread_page_of(comment: Comment) -> int:
-    """The page of the article's thread on which the comment's conversation appears."""
-    root_pk = comment.parent_id or comment.pk
-    roots = list(Comment.objects.thread_for(comment.article).values_list("pk", flat=True))
-    position = roots.index(root_pk) if root_pk in roots else 0
-    return position // settings.COMMENTS_PAGE_SIZE + 1
-
-
-def thread_url(comment: Comment) -> str:
-    page = thread_page_of(comment)
-    query = f"?{PAGE_PARAMETER}={page}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
-
 
 CROSS_SITE_MESSAGE = "Comments can only be posted from this site's own pages."
 
@@ -119,7 +107,7 @@ def _reply_target(article: Article, raw: str) -> Comment | None:
 
 @csrf_exempt
 @require_POST
-def comment_post(request, article_pk):
+def post_comment(request, article_pk):
     if _is_cross_site(request):
         # Said plainly and before anything is looked up: the page that sent it is hostile.
         return HttpResponseForbidden(CROSS_SITE_MESSAGE, content_type="text/plain; charset=utf-8")
@@ -139,7 +127,7 @@ def comment_post(request, article_pk):
     if not form.is_valid():
         return _form_page(request, form=form, article=article, replying_to=replying_to)
     try:
-        comment = services.comment_post(
+        comment = comment_post(
             article=article,
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
@@ -198,7 +186,7 @@ def _tell_posted(request, comment: Comment) -> None:
 
 @require_GET
 @never_cache
-def comment_form_token(request, article_pk):
+def stamp_comment_form(request, article_pk):
     """Stamp the form when the reader's browser shows it (a cached page's stamp is shared)."""
     if not Article.objects.published().filter(pk=article_pk).exists():
         raise Http404
@@ -206,7 +194,7 @@ def comment_form_token(request, article_pk):
 
 
 @require_GET
-def comment_reply(request, pk):
+def reply_to_comment(request, pk):
     """A page to answer one comment: the "Reply" link works without JavaScript."""
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article", "user__author_profile"),
@@ -229,7 +217,7 @@ def comment_reply(request, pk):
     return _form_page(request, form=form, article=comment.article, replying_to=comment)
 
 
-def comment_permalink(request, pk):
+def go_to_comment(request, pk):
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article"),
         pk=pk,
@@ -238,20 +226,32 @@ def comment_permalink(request, pk):
     return redirect(thread_url(comment))
 
 
-@require_POST
-@permission_required("articles.change_article", raise_exception=True)
-def article_comments_close(request, article_pk):
-    article = get_object_or_404(Article, pk=article_pk)
-    comments_close(article=article)
-    messages.success(request, "Comments are closed on this article.")
-    return redirect(f"{article.get_absolute_url()}#comments")
-
-
-@require_POST
-@permission_required("articles.change_article", raise_exception=True)
-def article_comments_reopen(request, article_pk):
-    article = get_object_or_404(Article, pk=article_pk)
-    reopening = comments_reopen(article=article, editor=request.user)
-    until = date_format(timezone.localtime(reopening.open_until), "M j, Y")
-    messages.success(request, f"Comments are open again until {until}.")
-    return redirect(f"{article.get_absolute_url()}#comments")
+@require_http_methods(["GET", "POST"])
+def report_comment(request, pk):
+    """A page with a form (and a CSRF token, as it is never cached) to report a comment."""
+    comment = get_object_or_404(
+        Comment.objects.visible().select_related("article"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment_report(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                ip_address=client_ip(request),
+                user=request.user,
+            )
+        except CommentRefused as refusal:
+            messages.info(request, refusal.message)
+        else:
+            messages.success(request, "Thank you for your report. A moderator will look at it.")
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(
+        request,
+        "comments/moderation/report.html",
+        {"comment": comment, "form": form},
+        status=400 if form.is_bound else 200,
+    )

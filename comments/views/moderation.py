@@ -19,10 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.models import Article
-from comments import moderation
-from comments.models import Comment, Report
-from comments.moderation_forms import (
+from comments.forms.moderation import (
     BanForm,
     BulkActionForm,
     FeatureForm,
@@ -30,11 +27,19 @@ from comments.moderation_forms import (
     NoteForm,
     PrivacyForm,
     QueueFilterForm,
-    ReportForm,
 )
-from comments.services import comments_are_open
-from comments.views import thread_url
-from newsroom.client import client_ip
+from comments.models import Comment, ModerationAction, Report
+from comments.services.bans import BanRefused, ban_create
+from comments.services.moderation import (
+    comment_approve,
+    comment_feature,
+    comment_hide,
+    comment_unhide,
+    comments_moderate_many,
+)
+from comments.services.opening import comments_are_open
+from comments.services.privacy import privacy_erase, privacy_export
+from comments.threads import thread_url
 
 MODERATE = "comments.moderate_comment"
 QUEUE_PAGE_SIZE = 50
@@ -99,7 +104,7 @@ def moderation_post(view):
 
 
 @moderation_post
-def comment_hide(request, comment):
+def hide_comment(request, comment):
     form = HideForm(request.POST)
     if not form.is_valid():
         if wants_json(request):
@@ -116,7 +121,7 @@ def comment_hide(request, comment):
             },
             status=400,
         )
-    comment = moderation.comment_hide(
+    comment = comment_hide(
         comment=comment,
         moderator=request.user,
         reason=form.cleaned_data["reason"],
@@ -131,71 +136,35 @@ def comment_hide(request, comment):
 
 
 @moderation_post
-def comment_unhide(request, comment):
+def unhide_comment(request, comment):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form)
-    comment = moderation.comment_unhide(
+    comment = comment_unhide(
         comment=comment, moderator=request.user, note=form.cleaned_data["note"]
     )
     return _answer(request, comment, "Comment shown to readers again.")
 
 
 @moderation_post
-def comment_approve(request, comment):
+def approve_comment(request, comment):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form)
-    comment = moderation.comment_approve(
+    comment = comment_approve(
         comment=comment, moderator=request.user, note=form.cleaned_data["note"]
     )
     return _answer(request, comment, "Comment approved and published.")
 
 
 @moderation_post
-def comment_feature(request, comment):
+def feature_comment(request, comment):
     form = FeatureForm(request.POST)
     form.is_valid()
     is_featured = form.cleaned_data.get("is_featured", False)
-    comment = moderation.comment_feature(
-        comment=comment, moderator=request.user, is_featured=is_featured
-    )
+    comment = comment_feature(comment=comment, moderator=request.user, is_featured=is_featured)
     message = "Comment marked as an editor's pick." if is_featured else "Editor's pick removed."
     return _answer(request, comment, message)
-
-
-# Readers' reports
-
-
-@require_http_methods(["GET", "POST"])
-def comment_report(request, pk):
-    """A page with a form (and a CSRF token, as it is never cached) to report a comment."""
-    comment = get_object_or_404(
-        Comment.objects.visible().select_related("article"),
-        pk=pk,
-        article__in=Article.objects.published(),
-    )
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moderation.comment_report(
-                comment=comment,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                ip_address=client_ip(request),
-                user=request.user,
-            )
-        except moderation.ReportRefused as refusal:
-            messages.info(request, refusal.message)
-        else:
-            messages.success(request, "Thank you for your report. A moderator will look at it.")
-        return redirect(f"{comment.article.get_absolute_url()}#comments")
-    return render(
-        request,
-        "comments/moderation/report.html",
-        {"comment": comment, "form": form},
-        status=400 if form.is_bound else 200,
-    )
 
 
 # The moderation queue
@@ -268,7 +237,7 @@ def _render_queue(request, *, query, bulk_form, next_url: str, status: int = 200
 
 @require_http_methods(["GET"])
 @moderator_required
-def moderation_queue(request):
+def show_queue(request):
     return _render_queue(
         request, query=request.GET, bulk_form=BulkActionForm(), next_url=request.get_full_path()
     )
@@ -283,7 +252,7 @@ def _next_or(request, next_url: str | None, *, default: str | None = None) -> st
 
 @require_POST
 @moderator_required
-def moderation_bulk(request):
+def moderate_in_bulk(request):
     form = BulkActionForm(request.POST)
     next_url = _next_or(request, request.POST.get("next"))
     if not form.is_valid():
@@ -296,7 +265,7 @@ def moderation_bulk(request):
             next_url=next_url,
             status=400,
         )
-    done = moderation.comments_moderate_many(
+    done = comments_moderate_many(
         comments=form.cleaned_data["comments"],
         action=form.cleaned_data["action"],
         moderator=request.user,
@@ -312,37 +281,43 @@ def moderation_bulk(request):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required
-def comment_ban(request, pk):
+def ban_commenter(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not request.user.has_perm("comments.add_ban"):
         raise PermissionDenied
     # Nothing nudges towards an IP ban: it blocks everyone behind the same network.
     form = BanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = comment.email if form.cleaned_data["ban_email"] else ""
-        ip_hash = comment.ip_hash if form.cleaned_data["ban_ip"] else ""
-        if not email and not ip_hash:
-            form.add_error(None, "This comment has no stored email or IP address left to ban.")
-    if request.method == "POST" and form.is_valid():
+        ticked = form.cleaned_data["ban_email"] or form.cleaned_data["ban_ip"]
         days = form.cleaned_data["expires_in_days"]
-        ban = moderation.ban_create(
-            moderator=request.user,
-            reason=form.cleaned_data["reason"],
-            email=email,
-            ip_hash=ip_hash,
-            note=form.cleaned_data["note"],
-            expires_at=timezone.now() + timedelta(days=days) if days else None,
-            comment=comment,
-            hide_comments=form.cleaned_data["hide_comments"],
-        )
-        hidden = ban.moderation_actions.filter(action=moderation.Kind.HIDE).count()
-        message = f"{ban} is in force. {hidden} earlier comment(s) hidden with it."
-        if ban.ip_hash:
-            message += (
-                " It includes the IP address: everyone who shares that network is blocked too."
+        try:
+            ban = ban_create(
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                email=comment.email if form.cleaned_data["ban_email"] else "",
+                ip_hash=comment.ip_hash if form.cleaned_data["ban_ip"] else "",
+                note=form.cleaned_data["note"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+                comment=comment,
+                hide_comments=form.cleaned_data["hide_comments"],
             )
-        messages.success(request, message)
-        return redirect("comments:moderation-queue")
+        except BanRefused as refusal:
+            # The service owns the rule; here it is said about this comment's boxes.
+            form.add_error(
+                None,
+                "This comment has no stored email or IP address left to ban."
+                if ticked
+                else refusal.message,
+            )
+        else:
+            hidden = ban.moderation_actions.filter(action=ModerationAction.Kind.HIDE).count()
+            message = f"{ban} is in force. {hidden} earlier comment(s) hidden with it."
+            if ban.ip_hash:
+                message += (
+                    " It includes the IP address: everyone who shares that network is blocked too."
+                )
+            messages.success(request, message)
+            return redirect("comments:moderation-queue")
     return render(
         request,
         "comments/moderation/ban.html",
@@ -356,14 +331,14 @@ def comment_ban(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required
-def moderation_privacy(request):
+def handle_privacy_request(request):
     form = PrivacyForm(request.POST or request.GET or None)
     found = None
     if form.is_bound and form.is_valid():
         email = form.cleaned_data["email"]
         action = request.POST.get("action")
         if request.method == "POST" and action == "export":
-            data = moderation.privacy_export(email=email)
+            data = privacy_export(email=email)
             response = HttpResponse(
                 json.dumps(data, indent=2, ensure_ascii=False),
                 content_type="application/json; charset=utf-8",
@@ -374,7 +349,7 @@ def moderation_privacy(request):
             if not form.cleaned_data["confirm"]:
                 form.add_error("confirm", "Tick the box to confirm the erasure.")
             else:
-                erased = moderation.privacy_erase(email=email, moderator=request.user)
+                erased = privacy_erase(email=email, moderator=request.user)
                 messages.success(
                     request, f"Erased the name, email and IP address of {erased} comment(s)."
                 )

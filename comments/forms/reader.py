@@ -1,3 +1,5 @@
+"""Forms readers fill in: a comment (with the checks a reader never notices) and a report."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -6,6 +8,7 @@ from django.core import signing
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
 
+from comments.models import NAME_MAX_LENGTH, Report
 from comments.text import control_characters, is_blank, normalize_newlines
 
 RENDERED_AT_SALT = "newsroom.comments.form-rendered-at"
@@ -44,7 +47,7 @@ class CommentForm(forms.Form):
 
     name = forms.CharField(
         label="Name",
-        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        max_length=NAME_MAX_LENGTH,
         error_messages={"required": "Please give a name to show with your comment."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -162,7 +165,7 @@ class CommentForm(forms.Form):
         # A reader a little over a limit gets the text back to shorten it; what only a
         # script sends is not echoed (it would make every refusal a megabyte to send).
         limits = {
-            "name": settings.COMMENTS_NAME_MAX_LENGTH,
+            "name": NAME_MAX_LENGTH,
             "email": 254,
             "body": settings.COMMENTS_MAX_LENGTH,
             "website": 200,
@@ -170,3 +173,18 @@ class CommentForm(forms.Form):
         for name, limit in limits.items():
             if len(self.data.get(name, "")) > SHOW_AGAIN_FACTOR * limit:
                 self.data[name] = ""
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose why you are reporting this comment."},
+    )
+    note = forms.CharField(
+        label="Anything our moderators should know? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

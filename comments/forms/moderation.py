@@ -1,7 +1,9 @@
+"""Forms moderators fill in: hide, feature, bulk actions, the queue's filters, bans, privacy."""
+
 from django import forms
 
 from articles.models import Section
-from comments.models import Comment, ModerationReason, Report
+from comments.models import Comment, ModerationReason
 
 
 class CompactFieldsMixin:
@@ -50,21 +52,6 @@ class NoteForm(forms.Form):
 
 class FeatureForm(forms.Form):
     is_featured = forms.BooleanField(required=False)
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why are you reporting this comment?",
-        choices=Report.Reason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please choose why you are reporting this comment."},
-    )
-    note = forms.CharField(
-        label="Anything our moderators should know? (optional)",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class BulkActionForm(CompactFieldsMixin, forms.Form):
@@ -140,12 +127,6 @@ class BanForm(forms.Form):
     hide_comments = forms.BooleanField(
         label="Also hide all of this commenter's earlier comments", required=False
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("ban_email") and not cleaned.get("ban_ip"):
-            raise forms.ValidationError("Ban the email address, the IP address, or both.")
-        return cleaned
 
 
 class PrivacyForm(forms.Form):

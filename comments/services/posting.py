@@ -1,52 +1,30 @@
-"""State changes of reader comments. Views and admin actions call these."""
+"""Posting a reader's comment: the guards it must pass and whether it waits for review."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from articles.cache import comment_pages_purge
 from articles.models import Article
-from comments.models import Comment, CommentReopening
+from comments.models import Ban, Comment
+from comments.services.counts import comment_count_refresh
+from comments.services.opening import comments_are_open
+from comments.services.refusals import (
+    ArticleNotOpen,
+    CommentRefused,
+    DuplicateComment,
+    ReplyTargetGone,
+)
 from comments.text import count_links
 
-
-class CommentRefused(Exception):
-    """A comment that must not be stored, with what to tell the reader and the HTTP status."""
-
-    def __init__(self, message: str, *, status: int = 403):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class DuplicateComment(CommentRefused):
-    """The same comment posted again (a double click): the first one stands."""
-
-    def __init__(self, message: str, *, original: Comment):
-        super().__init__(message, status=409)
-        self.original = original
-
-
-class ArticleNotOpen(CommentRefused):
-    """No article readers may see: refusals then say nothing of it."""
-
-    def __init__(self):
-        super().__init__("This article is not open for comments.", status=404)
-
-
-class ReplyTargetGone(CommentRefused):
-    """The comment answered is not one readers may see (any more): it is never named."""
-
-    def __init__(self):
-        super().__init__("The comment you are replying to is not available any more.", status=404)
+BANNED_MESSAGE = (
+    "Sorry, we cannot accept comments from you at the moment. "
+    "If you think this is a mistake, please contact the editors."
+)
 
 
 @dataclass
@@ -74,28 +52,6 @@ class CommentAttempt:
         )
 
 
-# Reading rules the article page shares with posting
-
-
-def comments_close_at(article: Article) -> datetime | None:
-    """When comments close by themselves, or None if they never do."""
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days <= 0 or article.published_at is None:
-        return None
-    return article.published_at + timedelta(days=days)
-
-
-def comments_are_open(article: Article) -> bool:
-    """Whether readers may post under the article right now (publication aside)."""
-    if not article.comments_open:
-        return False
-    close_at = comments_close_at(article)
-    if close_at is None or timezone.now() < close_at:
-        return True
-    # Past the automatic close only an editor's reopening counts; fresh articles never ask.
-    return CommentReopening.objects.filter(article=article, open_until__gt=timezone.now()).exists()
-
-
 def ip_address_hash(ip_address: str) -> str:
     """Key the reader's IP address with SECRET_KEY, so the stored value cannot be reversed."""
     if not ip_address:
@@ -115,6 +71,12 @@ def ensure_article_accepts_comments(attempt: CommentAttempt) -> None:
         raise ArticleNotOpen
     if not comments_are_open(attempt.article):
         raise CommentRefused("Comments are closed on this article.", status=403)
+
+
+def ensure_not_banned(attempt: CommentAttempt) -> None:
+    """Refuse, politely, a commenter under an active ban."""
+    if Ban.objects.active().matching(email=attempt.email, ip_hash=attempt.ip_hash).exists():
+        raise CommentRefused(BANNED_MESSAGE, status=403)
 
 
 def ensure_reply_target_is_visible(attempt: CommentAttempt) -> None:
@@ -232,9 +194,6 @@ def comment_post(
         user=user,
         ip_hash=ip_address_hash(ip_address),
     )
-    # Imported here: the moderation module builds on this one.
-    from comments.moderation import ensure_not_banned
-
     with transaction.atomic():
         # Lock order as in moderation: the comments answered, then the article. Identical
         # double clicks and a moderator hiding the comment answered are then seen in order.
@@ -279,48 +238,3 @@ def _lock_reply_target(in_reply_to: Comment | None) -> Comment | None:
     if fresh is None:
         raise ReplyTargetGone
     return fresh
-
-
-def comments_close(*, article: Article) -> None:
-    """Close comments under an article now; what was said stays readable."""
-    with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(comments_open=False)
-        CommentReopening.objects.filter(article=article).delete()
-        transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
-    article.comments_open = False
-
-
-def comments_reopen(*, article: Article, editor) -> CommentReopening:
-    """Open comments again, past the automatic close, for as long as a new article gets."""
-    now = timezone.now()
-    days = max(settings.COMMENTS_CLOSE_AFTER_DAYS, 1)
-    with transaction.atomic():
-        reopening, _ = CommentReopening.objects.update_or_create(
-            article=article,
-            defaults={
-                "open_until": now + timedelta(days=days),
-                "reopened_by": editor,
-                "reopened_at": now,
-            },
-        )
-        # update() rather than save(): reopening comments is not an edit of the story.
-        Article.objects.filter(pk=article.pk).update(comments_open=True)
-        transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
-    article.comments_open = True
-    return reopening
-
-
-def comment_count_refresh(*, article_id: int) -> None:
-    """Recount an article's publicly visible comments, so the stored count never drifts."""
-    # Lock the article first: the UPDATE below then starts after any concurrent change
-    # has committed, and its fresh snapshot counts that change too.
-    visible = (
-        Comment.objects.filter(article_id=OuterRef("pk"))
-        .order_by()
-        .values("article_id")
-        .annotate(total=Count("pk", filter=Q(status=Comment.Status.PUBLISHED)))
-        .values("total")
-    )
-    with transaction.atomic():
-        list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
-        Article.objects.filter(pk=article_id).update(comment_count=Coalesce(Subquery(visible), 0))
