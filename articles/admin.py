@@ -290,9 +290,10 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         return f"{image.width} × {image.height}" if image.width else "—"
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        # The one door for photos, also for the article form's "+" pop-up: the service
+        # records the uploader and queues the renditions.
+        services.image_save(image=obj, by=request.user)
+        transaction.on_commit(purge_public_pages)
         form.discard_kept_upload()
 
 
