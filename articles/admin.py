@@ -290,9 +290,10 @@ class ImageAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         return f"{image.width} × {image.height}" if image.width else "—"
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        # The one door for photos, also for the article form's "+" pop-up: the service
+        # records the uploader and queues the renditions.
+        services.image_save(image=obj, by=request.user)
+        transaction.on_commit(purge_public_pages)
         form.discard_kept_upload()
 
 
@@ -469,6 +470,64 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         elif db_field.name == "standfirst":
             field.widget.attrs["rows"] = 3
         return field
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and "data" in kwargs and obj is not None and obj.pk:
+            kwargs["data"] = self._keep_bylines_deleted_meanwhile(
+                request, obj, kwargs["data"], prefix
+            )
+        return kwargs
+
+    def _keep_bylines_deleted_meanwhile(self, request, article, data, prefix):
+        """Bylines in the editor's copy that someone else deleted since come back as new rows.
+
+        Otherwise the formset refuses the vanished row ("Select a valid choice") and the
+        editor could neither keep their copy nor see why. A row they deleted too just goes.
+        """
+        try:
+            initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            return data  # The formset reports a broken management form itself.
+        existing = {str(pk) for pk in article.bylines.values_list("pk", flat=True)}
+        stale = [i for i in range(initial) if data.get(f"{prefix}-{i}-id", "") not in existing]
+        if not stale:
+            return data
+        fields = ["id", "article", "author", "role", "position", "DELETE"]
+        rows = [
+            {name: data.getlist(f"{prefix}-{i}-{name}") for name in fields} for i in range(total)
+        ]
+        kept = [rows[i] for i in range(initial) if i not in stale]
+        revived = []
+        for i in stale:
+            if rows[i]["DELETE"] or not any(rows[i]["author"]):
+                continue
+            revived.append({**rows[i], "id": [""]})
+        ordered = kept + revived + rows[initial:]
+        for i in range(total):
+            for name in fields:
+                data.pop(f"{prefix}-{i}-{name}", None)
+        for i, row in enumerate(ordered):
+            for name, values in row.items():
+                if values:
+                    data.setlist(f"{prefix}-{i}-{name}", values)
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(ordered))
+        if revived:
+            names = ", ".join(
+                f"“{author}”"
+                for author in Author.objects.filter(
+                    pk__in=[row["author"][0] for row in revived]
+                ).values_list("name", flat=True)
+            )
+            self.message_user(
+                request,
+                f"Someone else removed the byline of {names} since you opened the article; "
+                "your copy keeps it as a new row. Remove it before saving if they were right.",
+                messages.WARNING,
+            )
+        return data
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         # The body editor's import map is an inline script: it needs this request's nonce.

@@ -16,6 +16,13 @@ def _image_id(img_tag: str) -> int | None:
     return library_image_id(src[1].replace("&amp;", "&")) if src else None
 
 
+def body_image_ids(body: str) -> set[int]:
+    """The library images a sanitised body shows as figures."""
+    if "<img" not in body:
+        return set()
+    return {image_id for tag in IMG.findall(body) if (image_id := _image_id(tag)) is not None}
+
+
 def render_body_figures(body: str) -> SafeString:
     """Draw each library figure of a sanitised body as renditions with caption and credit.
 
@@ -24,7 +31,7 @@ def render_body_figures(body: str) -> SafeString:
     """
     if "<img" not in body:
         return mark_safe(body)  # noqa: S308 - sanitised on every save
-    ids = {image_id for tag in IMG.findall(body) if (image_id := _image_id(tag)) is not None}
+    ids = body_image_ids(body)
     images = Image.objects.prefetch_related("renditions").in_bulk(ids) if ids else {}
 
     def figure(image, caption: str) -> str:

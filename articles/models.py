@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -91,11 +91,6 @@ class Author(models.Model):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
-# Sent when an image's file or focal point changes; the receiver (articles.signals) queues
-# the background task, so the model never reaches up to the task layer.
-image_needs_renditions = Signal()
-
-
 def image_upload_to(instance, filename):
     # The stem is made safe as every upload's is (imaging.safe_stem). The random part keeps
     # a photo for an unpublished story from being found by guessing its address; the
@@ -174,32 +169,13 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
-            # Also here, not only in the forms, so no code path stores an unchecked upload.
+            # Also here, not only in image_save, so no code path stores an unchecked upload.
             if not getattr(self.file.file, "is_normalised", False):
                 self.file = normalise_upload(self.file.file)
             self.file_size = self.file.size
         elif self.file and not self.file_size:
             self.file_size = self.file.size
         super().save(*args, **kwargs)
-        loaded_key = getattr(self, "_loaded_rendition_key", None)
-        if self.file and self.rendition_key != loaded_key:
-            # A new file or focal point; articles.signals queues the renditions once committed.
-            image_needs_renditions.send(sender=Image, image_id=self.pk)
-            replaced = getattr(self, "_loaded_file_name", None)
-            if replaced and str(replaced) != self.file.name:
-                storage = self.file.storage
-                transaction.on_commit(lambda: storage.delete(str(replaced)))
-        self._loaded_file_name = self.file.name
-        self._loaded_rendition_key = self.rendition_key
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        image = super().from_db(db, field_names, values, **kwargs)
-        # Remember what the renditions were made from, to notice a new file or focal point.
-        if {"file", "focal_x", "focal_y"} <= set(field_names):
-            image._loaded_file_name = image.__dict__.get("file")
-            image._loaded_rendition_key = image.rendition_key
-        return image
 
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():

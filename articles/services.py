@@ -1,4 +1,5 @@
-"""State changes of articles. Views and admin actions call these; nothing else flips status.
+"""State changes of articles and their photos. Views, admin and commands call these;
+nothing else flips status or queues renditions.
 
 Every function takes `by`, the person acting, and refuses with `ArticleRefused` what that
 person may not do. `by=None` is the system itself (the demo loader, management commands).
@@ -7,13 +8,16 @@ person may not do. `by=None` is the system itself (the demo loader, management c
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from articles import renditions
 from articles.cache import article_pages_purge
+from articles.imaging import normalise_upload
 from articles.models import (
     Article,
     ArticleRevision,
@@ -23,6 +27,7 @@ from articles.models import (
     PreviewLink,
     Section,
 )
+from articles.tasks import generate_renditions
 
 Status = Article.Status
 SUBMITTED = "Submitted for review"
@@ -372,3 +377,41 @@ def article_comments_switch(*, article: Article, is_open: bool) -> Article:
     Article.objects.filter(pk=article.pk).update(comments_open=is_open)
     article.comments_open = is_open
     return article
+
+
+def image_save(*, image: Image, by) -> Image:
+    """Store a library image, its upload normalised, and queue its renditions when its file
+    or focal point changed.
+
+    `by` is recorded as the uploader of a new image; `None` is the system (the demo loader).
+    """
+    with transaction.atomic():
+        before = None
+        if image.pk is not None:
+            before = (
+                Image.objects.select_for_update()
+                .filter(pk=image.pk)
+                .values("file", "focal_x", "focal_y")
+                .first()
+            )
+        elif by is not None and by.is_authenticated:
+            image.uploaded_by = by
+        if image.file and not image.file._committed:
+            upload = image.file.file
+            if not getattr(upload, "is_normalised", False):
+                image.file = normalise_upload(upload)
+        image.save()
+        old_key = (
+            renditions.source_key(before["file"], before["focal_x"], before["focal_y"])
+            if before
+            else None
+        )
+        if image.file and image.rendition_key != old_key:
+            image_id = image.pk
+            transaction.on_commit(partial(generate_renditions.enqueue, image_id=image_id))
+        replaced = before["file"] if before else None
+        if replaced and replaced != image.file.name:
+            # Only once committed: a rolled-back save still needs the old original.
+            storage = image.file.storage
+            transaction.on_commit(partial(storage.delete, replaced))
+    return image

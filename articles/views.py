@@ -49,7 +49,9 @@ def front_page(request):
 
 @cache_public_page
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(readable_articles(request).with_bylines(), pk=pk)
+    # The lead photo's renditions serve both the picture and the JSON-LD: fetched once.
+    articles = readable_articles(request).with_bylines().prefetch_related("lead_image__renditions")
+    article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.
         return redirect(article, permanent=True)

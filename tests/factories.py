@@ -15,6 +15,7 @@ from PIL import ExifTags
 from PIL import Image as PillowImage
 
 from articles.models import Article, Author, Byline, Image, Section
+from articles.services import image_save
 from comments.models import Comment
 
 # A fixed moment well in the past: "published" rows use it so tests never race the clock.
@@ -130,6 +131,11 @@ class ImageFactory(factory.django.DjangoModelFactory):
     caption = "Agency screengrab of the two ministers"
     credit = "Express News screengrab"
     alt_text = "Two ministers at a press conference"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the one door, as the admin saves photos: renditions queued on commit.
+        return image_save(image=model_class(*args, **kwargs), by=None)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

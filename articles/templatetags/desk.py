@@ -22,8 +22,12 @@ def _submitted(field: str) -> Subquery:
 
 
 @register.inclusion_tag("admin/articles/desk.html", takes_context=True)
-def article_desk(context):
-    """Drafts, reviews, schedule, today's stories and corrections for the person signed in."""
+def article_desk(context, held_comments=None):
+    """Drafts, reviews, schedule, today's stories and corrections for the person signed in.
+
+    held_comments: the count of comments waiting for a moderator, for those who moderate;
+    the comments app counts them (articles knows nothing of comments).
+    """
     request = context.request
     user = request.user
     if not user.has_perm("articles.view_article"):
@@ -47,6 +51,7 @@ def article_desk(context):
         "show": True,
         "is_editor": is_editor,
         "can_moderate": user.has_perm("comments.moderate_comment"),
+        "held_comments": held_comments,
         "my_drafts": Article.objects.mine(user)
         .filter(status__in=[Article.Status.DRAFT, Article.Status.UNPUBLISHED])
         .select_related("section")

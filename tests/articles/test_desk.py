@@ -3,16 +3,19 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from articles import services
 from articles.models import Article, BreakingNews, Correction
+from comments.models import Comment
 from tests.browser_forms import form_fields
 from tests.factories import (
     PAST,
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     EditorFactory,
     ImageFactory,
     ModeratorFactory,
@@ -93,13 +96,20 @@ def test_a_writer_sees_only_their_own_stories_on_the_desk(time_machine):
 
 def test_a_moderator_gets_the_moderation_queue_from_the_desk():
     moderator = ModeratorFactory()
+    # A moderator who also works on stories gets the desk, with the count folded in.
     moderator.user_permissions.add(
-        *EditorFactory().user_permissions.filter(codename="view_article")
+        Permission.objects.get(codename="view_article", content_type__app_label="articles")
     )
+
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING)
 
     page = desk(logged_in(moderator))
 
-    assert reverse("comments:moderation-queue") in page
+    link = page[page.index('id="desk-moderation"') :]
+    assert link.startswith('id="desk-moderation">2 comments waiting for a moderator</a>')
+    assert f'href="{reverse("comments:moderation-queue")}" id="desk-moderation"' in page
+    assert 'id="moderation-module"' not in page  # one count, in the desk
 
 
 # Front page

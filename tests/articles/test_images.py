@@ -5,6 +5,7 @@ Every file here is built by the test with Pillow (or by hand, byte for byte).
 
 import io
 import re
+from functools import partial
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,11 +15,14 @@ from PIL import ExifTags, ImageFile
 from PIL import Image as PillowImage
 
 from articles.models import Image, Rendition
+from articles.services import image_save
+from articles.tasks import generate_renditions
 from tests.factories import (
     PAST,
     ArticleFactory,
     AuthorFactory,
     ImageFactory,
+    UserFactory,
     jpeg_with_gps_bytes,
     noisy_jpeg_bytes,
     photo_bytes,
@@ -375,6 +379,60 @@ def test_adding_a_lead_image_from_the_article_forms_popup_gets_the_same_checks(
     image = Image.objects.get()
     assert f"{image.pk}" in accepted.content.decode()
     assert not PillowImage.open(image.file.path).getexif()
+
+
+def queued_renditions(callbacks) -> list[int]:
+    """The image ids whose renditions a set of on-commit callbacks would queue."""
+    return [
+        c.keywords["image_id"]
+        for c in callbacks
+        if isinstance(c, partial) and c.func == generate_renditions.enqueue
+    ]
+
+
+def test_the_popup_upload_goes_through_the_service_recording_the_uploader(
+    editor_client, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        editor_client.post(
+            f"{ADD_URL}?_to_field=id&_popup=1",
+            image_form(upload(photo_bytes((400, 300)), "lead.jpg"), _popup="1"),
+        )
+
+    image = Image.objects.get()
+    assert image.uploaded_by == editor
+    assert queued_renditions(callbacks) == [image.pk]
+
+
+def test_saving_an_image_row_directly_queues_nothing_while_the_service_does(
+    editor, django_capture_on_commit_callbacks
+):
+    image = Image(caption="Direct", credit="Archive", alt_text="A river")
+    image.file = ContentFile(photo_bytes((400, 300)), name="direct.jpg")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        image.save()
+        image.focal_x = 10
+        image.save()
+    assert callbacks == []
+
+    other = Image(caption="Through the door", credit="Archive", alt_text="A river")
+    other.file = ContentFile(photo_bytes((400, 300)), name="door.jpg")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        image_save(image=other, by=editor)
+    assert queued_renditions(callbacks) == [other.pk]
+    assert other.uploaded_by == editor
+
+    # A caption edit queues nothing; a new focal point does; the uploader stays the first.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        other.caption = "A better caption"
+        image_save(image=other, by=None)
+    assert queued_renditions(callbacks) == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        other.focal_y = 90
+        image_save(image=other, by=UserFactory())
+    assert queued_renditions(callbacks) == [other.pk]
+    other.refresh_from_db()
+    assert other.uploaded_by == editor
 
 
 def test_editor_finds_images_by_credit_photographer_and_month(editor_client):

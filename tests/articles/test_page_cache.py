@@ -5,12 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from articles.cache import comment_pages_purge
-from articles.models import Article
-from articles.pagestore import CachedPage, DatabasePageStore
+from articles.models import Article, BreakingNews
+from articles.pagestore import PAGE_TABLE, CachedPage, DatabasePageStore
 from articles.services import article_publish, article_save
+from tests.browser_forms import form_fields
 from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +260,106 @@ def test_the_database_cache_backend_keeps_values_numbers_and_expiry():
     assert backend.delete("x") and backend.get("x") is None
     with pytest.raises(ValueError):
         backend.incr("story")
+
+
+# The breaking-news banner on cached pages
+
+
+def banner_form(client, url: str, **fields) -> dict:
+    form = form_fields(client.get(url).content.decode(), "breakingnews_form")
+    form.update(fields)
+    return form
+
+
+def test_raising_editing_and_lowering_a_banner_refreshes_cached_pages_at_once(
+    editor_client, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(PAST, tick=False)
+    article = ArticleFactory(headline="Quiet day")
+    reader = Client()
+    pages = ["/", article.get_absolute_url(), article.section.get_absolute_url()]
+    for url in pages:
+        assert "Breaking:" not in html(reader.get(url))
+        assert reader.get(url)["X-Page-Cache"] == "hit"
+
+    add_url = reverse("admin:articles_breakingnews_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            add_url,
+            banner_form(
+                editor_client,
+                add_url,
+                text="Polls close early",
+                expires_at_0="2014-11-21",
+                expires_at_1="06:00:00",
+            ),
+        )
+    for url in pages:
+        assert "Polls close early" in html(reader.get(url))
+
+    change_url = reverse("admin:articles_breakingnews_change", args=[BreakingNews.objects.get().pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(change_url, banner_form(editor_client, change_url, text="Polls closed"))
+    for url in pages:
+        page = html(reader.get(url))
+        assert "Polls closed" in page and "Polls close early" not in page
+
+    delete_url = reverse("admin:articles_breakingnews_delete", args=[BreakingNews.objects.get().pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(delete_url, {"post": "yes"})
+    for url in pages:
+        assert "Breaking:" not in html(reader.get(url))
+
+
+def test_a_cached_page_never_shows_a_banner_past_its_expiry(time_machine):
+    time_machine.move_to(PAST, tick=False)
+    article = ArticleFactory()
+    BreakingNews.objects.create(
+        text="Storm warning",
+        starts_at=PAST - timedelta(minutes=5),
+        expires_at=PAST + timedelta(seconds=90),
+    )
+    reader = Client()
+
+    first = reader.get(article.get_absolute_url())
+    assert "Storm warning" in html(first)
+    assert "s-maxage=90," in first["Cache-Control"]
+    time_machine.move_to(PAST + timedelta(seconds=89), tick=False)
+    assert "Storm warning" in html(reader.get(article.get_absolute_url()))
+
+    time_machine.move_to(PAST + timedelta(seconds=90), tick=False)
+    assert "Storm warning" not in html(reader.get(article.get_absolute_url()))
+
+
+def test_a_cached_page_shows_a_banner_set_to_start_later_from_its_first_second(time_machine):
+    time_machine.move_to(PAST, tick=False)
+    ArticleFactory()
+    BreakingNews.objects.create(
+        text="Results at noon",
+        starts_at=PAST + timedelta(seconds=30),
+        expires_at=PAST + timedelta(hours=2),
+    )
+    reader = Client()
+    assert "Results at noon" not in html(reader.get("/"))
+
+    time_machine.move_to(PAST + timedelta(seconds=30), tick=False)
+
+    assert "Results at noon" in html(reader.get("/"))
+
+
+def test_the_database_page_store_also_drops_a_page_when_its_banner_expires(settings, time_machine):
+    settings.PAGE_CACHE_STORE = "articles.pagestore.DatabasePageStore"
+    DatabasePageStore().clear()
+    time_machine.move_to(PAST, tick=False)
+    ArticleFactory()
+    BreakingNews.objects.create(
+        text="Storm warning",
+        starts_at=PAST - timedelta(minutes=5),
+        expires_at=PAST + timedelta(seconds=90),
+    )
+
+    with connection.cursor() as cursor:
+        assert "Storm warning" in html(Client().get("/"))
+        cursor.execute(f"SELECT expires_at FROM {PAGE_TABLE}")
+        (expires_at,) = cursor.fetchone()
+    assert expires_at == PAST + timedelta(seconds=90)

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, PreviewLink
-from tests.factories import PAST, ArticleFactory, WriterFactory
+from articles.models import Article, Image, PreviewLink, Rendition
+from tests.factories import PAST, ArticleFactory, ImageFactory, WriterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,30 @@ def test_preview_links_are_not_made_by_a_get(editor_client):
     response = editor_client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
 
     assert response.status_code == 405 and not PreviewLink.objects.exists()
+
+
+def test_a_preview_shows_the_drafts_new_photos_which_stay_private_without_the_link(
+    editor_client, settings
+):
+    # New uploads: the background task has not made their renditions yet.
+    lead = ImageFactory(caption="Flooded square", alt_text="Water up to the doors")
+    figure = ImageFactory(caption="Rescue boat", alt_text="An orange boat")
+    draft = ArticleFactory(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        lead_image=lead,
+        body=f'<p>Before.</p><figure><img src="{figure.body_reference}" alt="A boat"></figure>',
+    )
+    assert not Rendition.objects.exists()
+    address = share(editor_client, draft)
+
+    page = Client().get(address).content.decode()
+
+    for image in (lead, figure):
+        image = Image.objects.get(pk=image.pk)
+        stored = image.picture("full").fallback[0].url
+        assert stored.startswith(settings.MEDIA_URL + "renditions/")
+        assert stored in page
+        # The same photo by its id, without the link: nothing.
+        assert Client().get(image.body_reference).status_code == 404
+    assert "/image/" not in page

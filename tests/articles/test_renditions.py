@@ -18,6 +18,7 @@ from articles import renditions
 from articles.models import Article, Image, Rendition
 from articles.rendition_store import ensure_renditions
 from articles.renditions import planned_specs
+from articles.services import image_save
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -133,7 +134,7 @@ def test_the_card_crop_keeps_the_focal_point(django_capture_on_commit_callbacks)
 
     with django_capture_on_commit_callbacks(execute=True):
         image.focal_x = 100
-        image.save()
+        image_save(image=image, by=None)
 
     right_card = image.renditions.get(spec="card-320.jpeg")
     assert right_card.file.name != left_card.file.name
@@ -153,7 +154,7 @@ def test_replacing_the_file_remakes_the_renditions_and_removes_the_old_ones(
 
     with django_capture_on_commit_callbacks(execute=True):
         image.file = ContentFile(photo_bytes((500, 700)), name="portrait.jpg")
-        image.save()
+        image_save(image=image, by=None)
 
     image.refresh_from_db()
     assert (image.width, image.height) == (500, 700)
@@ -172,7 +173,7 @@ def test_saving_a_caption_does_not_remake_the_renditions(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         image.caption = "A better caption"
-        image.save()
+        image_save(image=image, by=None)
 
     assert callbacks == []
     assert len(encodings) == before

@@ -19,6 +19,7 @@ from PIL import ImageDraw
 from articles.cache import purge_public_pages
 from articles.html import sanitize_body
 from articles.models import Article, Author, Byline, Image, Section
+from articles.services import image_save
 from articles.tasks import generate_renditions
 
 SECTIONS = [
@@ -194,7 +195,7 @@ class Command(BaseCommand):
                 photographer=authors[1 + number % (len(authors) - 1)] if number % 2 else None,
             )
             image.file = ContentFile(demo_photo(number), name=f"demo-{number}.jpg")
-            image.save()
+            image_save(image=image, by=None)
             existing.append(image)
         return existing
 
