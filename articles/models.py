@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -53,6 +53,25 @@ class Section(models.Model):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
 
+class AuthorQuerySet(models.QuerySet):
+    def known_to_readers(self):
+        """Authors readers may know of: a byline on a published story, or the photographer
+        of a published story's lead photo.
+
+        A guest whose only story is scheduled stays unknown until it goes out: their page,
+        portrait and sitemap entry would announce the scoop.
+        """
+        published = Article.objects.published()
+        # Nested EXISTS probe the photographer's few photos, then each photo's articles, by
+        # index; a join from articles to images would scan the archive.
+        photographed = Image.objects.filter(photographer=OuterRef("pk")).filter(
+            Exists(published.filter(lead_image=OuterRef("pk")))
+        )
+        return self.filter(
+            Exists(published.filter(bylines__author=OuterRef("pk"))) | Exists(photographed)
+        )
+
+
 class Author(models.Model):
     """A byline: a staff writer, a guest, an agency or "Staff Reporter"."""
 
@@ -75,6 +94,8 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The staff account that writes under this byline, if any.",
     )
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -218,7 +239,7 @@ class Image(models.Model):
         published = Article.objects.published()
         return (
             published.filter(lead_image=self).exists()
-            or Author.objects.filter(photo=self).exists()
+            or Author.objects.known_to_readers().filter(photo=self).exists()
             or published.filter(body__contains=f'src="{rendition_prefix()}{self.pk}/').exists()
         )
 

@@ -1,5 +1,4 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
 
 from articles.models import Article, Author, Section
 from newsroom.site import site_host, site_is_secure
@@ -41,9 +40,7 @@ class AuthorSitemap(SiteSitemap):
     def items(self):
         # published(), not the status alone: an author whose only story is scheduled must
         # not appear before it does (an embargo leak).
-        return Author.objects.filter(
-            Exists(Article.objects.published().filter(bylines__author=OuterRef("pk")))
-        ).order_by("slug")
+        return Author.objects.known_to_readers().order_by("slug")
 
 
 sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}

@@ -104,9 +104,10 @@ class AuthorDetailView(PaginatedArticleListView):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
-        )
+        authors = Author.objects.select_related("photo")
+        if not self.request.user.has_perm("articles.change_article"):
+            authors = authors.known_to_readers()
+        self.author = get_object_or_404(authors, slug=self.kwargs["slug"])
         page_tag(self.request, author_key(self.author.pk))
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
