@@ -243,7 +243,7 @@ def add_comments(database: str, *, total: int) -> None:
                 q.id, NULL, NULL, ''
             FROM generate_series({first + 1}, {last}) AS g, counted
             JOIN quiet q ON true
-            WHERE q.n = (g * 7919) % counted.total
+            WHERE q.n = (g::bigint * 7919) % counted.total
             """,
         )
         progress("comments", last, total, started)
