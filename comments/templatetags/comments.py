@@ -105,18 +105,25 @@ def _fragment_key(comment: Comment, *, can_reply: bool, zone: str, language: str
     )
 
 
-def render_comments(comments, *, can_moderate: bool, can_reply: bool) -> dict[int, str]:
+def render_comments(request, comments, *, can_moderate: bool, can_reply: bool) -> dict[int, str]:
     """Each comment's HTML by pk; readers' come from the fragment cache when unchanged."""
-    compiled = get_template("comments/includes/comment.html").template
-    zone, language = timezone.get_current_timezone_name(), translation.get_language()
+    template = get_template("comments/includes/comment.html")
+    if can_moderate:
+        # Moderators' controls carry their own CSRF token and change with every action.
+        return {
+            comment.pk: template.render(
+                {"comment": comment, "can_moderate": True, "can_reply": can_reply},
+                request=request,
+            )
+            for comment in comments
+        }
 
     def render(comment):
-        context = {"comment": comment, "can_moderate": can_moderate, "can_reply": can_reply}
-        return compiled.render(Context(context, autoescape=True))
+        # Without the request: a fragment shared by every reader must not depend on one.
+        context = {"comment": comment, "can_moderate": False, "can_reply": can_reply}
+        return template.template.render(Context(context, autoescape=True))
 
-    if can_moderate:
-        # Moderators' controls carry their CSRF token and change with every action.
-        return {comment.pk: render(comment) for comment in comments}
+    zone, language = timezone.get_current_timezone_name(), translation.get_language()
     rendered = {}
     for comment in comments:
         key = _fragment_key(comment, can_reply=can_reply, zone=zone, language=language)
@@ -180,7 +187,7 @@ def thread_context(request, article) -> dict:
             article, number=request.GET.get(PAGE_PARAMETER), include_hidden=can_moderate
         )
         shown = [comment for root, replies in threads for comment in (root, *replies)]
-        html = render_comments(shown, can_moderate=can_moderate, can_reply=accepting)
+        html = render_comments(request, shown, can_moderate=can_moderate, can_reply=accepting)
         threads = [
             (html[root.pk], [html[reply.pk] for reply in replies]) for root, replies in threads
         ]

@@ -246,3 +246,13 @@ def test_an_article_past_its_comment_window_costs_no_more(
     with django_assert_max_num_queries(8):
         page = html(client.get(article.get_absolute_url()))
     assert "Comments are closed on this article." in page
+
+
+def test_a_moderators_controls_carry_their_csrf_token(client, moderator):
+    article = ArticleFactory()
+    add_comment(article=article, body="Needs a look")
+    client.force_login(moderator)
+
+    thread = read(client, article)
+
+    assert thread.count('name="csrfmiddlewaretoken"') >= 2  # Hide and Feature at least.
