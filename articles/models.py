@@ -341,11 +341,13 @@ class ArticleQuerySet(models.QuerySet):
         ids = self._latest_ids_per_section(per_section)
         return self.none() if ids is None else self.filter(pk__in=ids)
 
-    def _latest_ids_per_section(self, per_section: int):
+    def _latest_ids_per_section(self, per_section: int, section_ids=None):
         # Each section's slice walks the (section, status, published_at) index, so the cost
         # stays flat however large the archive grows.
+        if section_ids is None:
+            section_ids = Section.objects.values_list("pk", flat=True)
         newest_ids = None
-        for section_id in Section.objects.values_list("pk", flat=True):
+        for section_id in section_ids:
             ids = self.filter(section_id=section_id).order_by("-published_at", "-pk")
             ids = ids.values("pk")[:per_section]
             newest_ids = ids if newest_ids is None else newest_ids.union(ids, all=True)
@@ -356,7 +358,7 @@ class ArticleQuerySet(models.QuerySet):
         bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | models.Exists(bylined))
 
-    def front_page(self, per_section: int):
+    def front_page(self, per_section: int, *, sections=None):
         """Return the lead story, the pinned top stories and the others grouped by section,
         none twice.
 
@@ -366,7 +368,8 @@ class ArticleQuerySet(models.QuerySet):
         chosen_lead = self.filter(is_front_page_lead=True).order_by("-published_at", "-pk")
         chosen_lead = chosen_lead.values("pk")[:1]
         pinned = self.filter(front_page_slot__isnull=False).values("pk")
-        ids = self._latest_ids_per_section(per_section)
+        section_ids = None if sections is None else [section.pk for section in sections]
+        ids = self._latest_ids_per_section(per_section, section_ids)
         ids = chosen_lead if ids is None else ids.union(chosen_lead, all=True)
         ids = ids.union(pinned, all=True)
         # Every card shows its lead image: their renditions come in one more query.

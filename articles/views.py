@@ -36,14 +36,23 @@ def readable_articles(request):
 
 @cache_public_page
 def front_page(request):
-    page = Article.objects.published().front_page(settings.FRONT_PAGE_STORIES_PER_SECTION)
+    # The navigation lists the same sections: one query serves both.
+    sections = list(Section.objects.all())
+    page = Article.objects.published().front_page(
+        settings.FRONT_PAGE_STORIES_PER_SECTION, sections=sections
+    )
     shown = [page.lead, *page.top_stories] if page.lead else list(page.top_stories)
     shown += [article for _, articles in page.sections for article in articles]
     page_tag(request, FRONT, *(teaser_key(article.pk) for article in shown))
     return render(
         request,
         "articles/front_page.html",
-        {"lead": page.lead, "top_stories": page.top_stories, "sections": page.sections},
+        {
+            "lead": page.lead,
+            "top_stories": page.top_stories,
+            "sections": page.sections,
+            "navigation_sections": sections,
+        },
     )
 
 

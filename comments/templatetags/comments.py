@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from comments.text import render_comment_text
+from comments.threads import comment_links as links_of
 from comments.threads import thread_context
 
 register = template.Library()
@@ -11,6 +12,12 @@ register = template.Library()
 def comment_text(text: str):
     """Show reader text safely: escaped, line breaks kept, links with rel="nofollow ugc"."""
     return render_comment_text(text or "")
+
+
+@register.filter
+def comment_links(comment) -> dict[str, str]:
+    """The comment's permalink, reply and report addresses."""
+    return links_of(comment)
 
 
 @register.simple_tag(takes_context=True)
