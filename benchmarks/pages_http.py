@@ -151,7 +151,8 @@ def make_renditions(env) -> None:
     manage(
         "shell",
         "-c",
-        "from articles.models import Image; from articles.rendition_store import ensure_renditions\n"
+        "from articles.models import Image\n"
+        "from articles.rendition_store import ensure_renditions\n"
         "for pk in Image.objects.values_list('pk', flat=True): ensure_renditions(pk)",
         env=env,
     )
