@@ -543,7 +543,8 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if (image := getattr(form, "image_to_save", None)) is not None:
-            image.save(update_fields=["credit", "alt_text"])
+            # Through the photos' one door, as the image admin saves them.
+            services.image_save(image=image, by=request.user)
         # The revision waits for save_related: it must include the bylines saved there.
         services.article_save(
             article=obj,
