@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.utils.cache import patch_cache_control
 
-from articles.models import Article, Byline
+from articles.models import Article, BreakingNews, Byline, Timetable
 from articles.purgers import purgers
 
 FRONT = "front"
@@ -60,6 +60,14 @@ def tagged(view, *keys: str):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def page_timetable(request) -> Timetable:
+    """The banner this page shows and when it next changes by the clock, asked once per
+    request: the template shows the banner, the page cache keeps the page until then."""
+    if not hasattr(request, "page_timetable"):
+        request.page_timetable = BreakingNews.objects.timetable()
+    return request.page_timetable
 
 
 def page_key(request) -> str:

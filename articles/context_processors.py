@@ -1,20 +1,15 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import Article, BreakingNews, Section
+from articles.cache import page_timetable
+from articles.models import Section
 
 
-def _breaking_news():
-    banner = BreakingNews.objects.current().first()
-    if banner is None:
+def _breaking_news(request):
+    timetable = page_timetable(request)
+    if timetable.banner is None:
         return None
-    # The banner links to its story only once readers can open it: no embargoed address.
-    article = (
-        Article.objects.published().filter(pk=banner.article_id).only("pk", "slug").first()
-        if banner.article_id
-        else None
-    )
-    return {"text": banner.text, "article_url": article.get_absolute_url() if article else ""}
+    return {"text": timetable.banner.text, "article_url": timetable.banner_article_url}
 
 
 def navigation(request):
@@ -22,7 +17,7 @@ def navigation(request):
     lazily once per page."""
     return {
         "navigation_sections": Section.objects.all(),
-        "breaking_news": SimpleLazyObject(_breaking_news),
+        "breaking_news": SimpleLazyObject(lambda: _breaking_news(request)),
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
     }

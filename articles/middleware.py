@@ -16,28 +16,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from articles.cache import page_key
-from articles.models import Article, BreakingNews
+from articles.cache import page_key, page_timetable
 from articles.pagestore import CachedPage, page_store
 
 MESSAGES_COOKIE = "messages"
-
-
-def _next_change_time():
-    """The next moment a page may look different without any save: a scheduled story going
-    live, or a breaking-news banner going up or coming down. One query."""
-    now = timezone.now()
-    publication = (
-        Article.objects.scheduled().order_by("published_at").values_list("published_at")[:1]
-    )
-    banners = BreakingNews.objects.all()
-    banner_up = banners.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at")
-    banner_down = (
-        banners.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at")
-    )
-    # Each part walks an index to its first row; the outer query keeps no ordering of its own.
-    moments = publication.union(banner_up[:1], banner_down[:1], all=True).order_by()
-    return min((moment for (moment,) in moments), default=None)
 
 
 class PageCacheMiddleware:
@@ -65,7 +47,7 @@ class PageCacheMiddleware:
         # A scheduled article must appear on time and an expired banner must not linger,
         # so no page outlives the next such moment: the store is also told the moment
         # itself, as its clock may not be this process's.
-        if (next_change := _next_change_time()) is not None:
+        if (next_change := page_timetable(request).next_change) is not None:
             seconds_left = (next_change - timezone.now()).total_seconds()
             timeout = max(1, min(timeout, math.ceil(seconds_left)))
         page = CachedPage.from_response(response, tags, expires_at=time.time() + timeout)

@@ -1,3 +1,4 @@
+from datetime import datetime
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -469,6 +470,13 @@ class Article(models.Model):
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the comments under this article."
     )
+    comments_reopened_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="An editor reopened comments past their automatic close until this moment; "
+        "kept here so the article page needs no query to know. Written by the comments app.",
+    )
     comments_premoderated = models.BooleanField(
         "hold comments for approval",
         default=False,
@@ -693,9 +701,65 @@ class PreviewLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class Timetable(NamedTuple):
+    """What every public page shows that changes with the clock alone, and when it next does."""
+
+    banner: "BreakingNews | None"
+    banner_article_url: str
+    next_change: "datetime | None"
+
+
 class BreakingNewsQuerySet(models.QuerySet):
     def current(self):
         return self.filter(expires_at__gt=timezone.now(), starts_at__lte=timezone.now())
+
+    def timetable(self) -> Timetable:
+        """The banner to show now and the next moment a page may look different without any
+        save (the banner coming down, the next one going up, a scheduled story going live).
+
+        One query however many banners or scheduled stories there are: each part of the
+        union walks an index to its first row.
+        """
+        now = timezone.now()
+        no_text = models.Value(None, output_field=models.CharField())
+        # The parts that only say when something changes fill the banner's columns with NULLs.
+        no_banner = {"no_text": no_text, "no_id": models.Value(None, models.IntegerField())}
+        # The banner links to its story only once readers can open it: no embargoed address.
+        live_story_slug = models.Case(
+            models.When(
+                article__status=Article.Status.PUBLISHED,
+                article__published_at__lte=now,
+                then="article__slug",
+            ),
+            default=no_text,
+        )
+        shown = (
+            self.current()
+            .order_by("-starts_at")
+            .annotate(slug=live_story_slug, change=models.F("expires_at"))
+            .values_list("text", "article_id", "slug", "change")[:1]
+        )
+        next_banner = (
+            self.filter(starts_at__gt=now)
+            .order_by("starts_at")
+            .annotate(**no_banner, change=models.F("starts_at"))
+            .values_list("no_text", "no_id", "no_text", "change")[:1]
+        )
+        next_story = (
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .annotate(**no_banner, change=models.F("published_at"))
+            .values_list("no_text", "no_id", "no_text", "change")[:1]
+        )
+        rows = list(shown.union(next_banner, next_story, all=True).order_by())
+        banner, article_url = None, ""
+        for text, article_id, slug, _ in rows:
+            if text is not None:
+                banner = BreakingNews(text=text, article_id=article_id)
+                if slug is not None:
+                    article_url = Article(pk=article_id, slug=slug).get_absolute_url()
+        changes = [change for *_, change in rows if change is not None]
+        return Timetable(banner, article_url, min(changes, default=None))
 
 
 class BreakingNews(models.Model):

@@ -370,12 +370,18 @@ def preview_link_find(token: str) -> PreviewLink | None:
     )
 
 
-def article_comments_switch(*, article: Article, is_open: bool) -> Article:
-    """Turn the editor's switch for comments under an article on or off."""
+def article_comments_switch(
+    *, article: Article, is_open: bool, reopened_until: datetime | None = None
+) -> Article:
+    """Turn the editor's switch for comments under an article on or off; `reopened_until`
+    keeps them open past their automatic close (None: the usual close applies)."""
     # update() rather than save(): opening or closing comments is not an edit of the story,
     # so "last updated" stays as the newsroom left it.
-    Article.objects.filter(pk=article.pk).update(comments_open=is_open)
+    Article.objects.filter(pk=article.pk).update(
+        comments_open=is_open, comments_reopened_until=reopened_until
+    )
     article.comments_open = is_open
+    article.comments_reopened_until = reopened_until
     return article
 
 

@@ -34,8 +34,10 @@ def comments_are_open(article: Article) -> bool:
     close_at = comments_close_at(article)
     if close_at is None or timezone.now() < close_at:
         return True
-    # Past the automatic close only an editor's reopening counts; fresh articles never ask.
-    return CommentReopening.objects.filter(article=article, open_until__gt=timezone.now()).exists()
+    # Past the automatic close only an editor's reopening counts. Its end is kept on the
+    # article (CommentReopening is the record of who reopened), so nobody asks the database.
+    reopened_until = article.comments_reopened_until
+    return reopened_until is not None and timezone.now() < reopened_until
 
 
 def comments_close(*, article: Article) -> None:
@@ -59,6 +61,6 @@ def comments_reopen(*, article: Article, editor) -> CommentReopening:
                 "reopened_at": now,
             },
         )
-        article_comments_switch(article=article, is_open=True)
+        article_comments_switch(article=article, is_open=True, reopened_until=reopening.open_until)
         transaction.on_commit(lambda: comment_pages_purge(article_ids=[article.pk]))
     return reopening
