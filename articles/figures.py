@@ -3,12 +3,13 @@
 import re
 from html import unescape
 
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.html import FIGCAPTION, FIGURE_OR_IMG, IMG, SRC, library_image_id
-from articles.models import Image
+from articles.models import Image, Rendition
 
 
 def _image_id(img_tag: str) -> int | None:
@@ -32,7 +33,8 @@ def render_body_figures(body: str) -> SafeString:
     if "<img" not in body:
         return mark_safe(body)  # noqa: S308 - sanitised on every save
     ids = body_image_ids(body)
-    images = Image.objects.prefetch_related("renditions").in_bulk(ids) if ids else {}
+    renditions = Prefetch("renditions", Rendition.objects.for_pictures())
+    images = Image.objects.prefetch_related(renditions).in_bulk(ids) if ids else {}
 
     def figure(image, caption: str) -> str:
         return render_to_string(

@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -175,6 +176,13 @@ class Image(models.Model):
         on_delete=models.SET_NULL,
         related_name="uploaded_images",
     )
+    renditions_made_for = models.CharField(
+        max_length=12,
+        blank=True,
+        editable=False,
+        help_text="The rendition key (file and focal point) whose whole set of renditions is "
+        "stored under its derived names; pages then need none of the Rendition rows.",
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -225,14 +233,22 @@ class Image(models.Model):
     def picture(self, crop: str = "full") -> "renditions.Picture | None":
         """The sources a <picture> of this image offers, from renditions made or to come.
 
-        Reads `renditions.all()`, so listing pages prefetch it; a rendition not made yet
-        is offered through the view that makes it on first request.
+        Once the image's whole set is made, the addresses follow from the image alone;
+        until then it reads `renditions.all()`, so pages prefetch `Rendition.objects.
+        for_pictures()`, which holds only such images' rows.
         """
         if not self.file or not self.width or not self.height:
             return None
         key = self.rendition_key
-        made = {r.spec: r for r in self.renditions.all() if r.source_key == key}
-        return renditions.Picture.build(self, crop, made)
+        if self.renditions_made_for == key:
+            # The whole set is stored under names derived from the image alone: no rows needed.
+            stored_urls = {
+                spec.name: default_storage.url(renditions.rendition_name(self, spec, key))
+                for spec in renditions.planned_specs(self.width, self.height, [crop])
+            }
+        else:
+            stored_urls = {r.spec: r.file.url for r in self.renditions.all() if r.source_key == key}
+        return renditions.Picture.build(self, crop, stored_urls)
 
     def is_public(self) -> bool:
         """Whether readers may see this image: it leads or illustrates a published article,
@@ -264,6 +280,15 @@ class RenditionFormat(models.TextChoices):
     JPEG = "jpeg", "JPEG"
 
 
+class RenditionQuerySet(models.QuerySet):
+    def for_pictures(self):
+        """The rows a page's pictures still read: those of images whose whole set is not
+        marked made yet (the others' addresses follow from the image alone)."""
+        return self.exclude(image__renditions_made_for=models.F("source_key")).only(
+            "image_id", "spec", "source_key", "file"
+        )
+
+
 class Rendition(models.Model):
     """A resized, cropped, re-encoded copy of an Image: what public pages actually serve."""
 
@@ -284,6 +309,8 @@ class Rendition(models.Model):
     file = models.FileField(upload_to="renditions/", max_length=255)
     file_size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RenditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["image_id", "crop", "format", "width"]
@@ -306,6 +333,10 @@ class Rendition(models.Model):
 
 @receiver(post_delete, sender=Rendition)
 def _delete_rendition_file(sender, instance, **kwargs):
+    # The set is no longer whole: pages go back to reading the rows that remain.
+    Image.objects.filter(pk=instance.image_id, renditions_made_for=instance.source_key).update(
+        renditions_made_for=""
+    )
     # Only once the deletion is committed: a rolled-back delete keeps a working file.
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
@@ -375,7 +406,11 @@ class ArticleQuerySet(models.QuerySet):
         ids = ids.union(pinned, all=True)
         # Every card shows its lead image: their renditions come in one more query.
         stories = list(
-            self.filter(pk__in=ids).for_listing().prefetch_related("lead_image__renditions")
+            self.filter(pk__in=ids)
+            .for_listing()
+            .prefetch_related(
+                models.Prefetch("lead_image__renditions", Rendition.objects.for_pictures())
+            )
         )
         if not stories:
             return FrontPage(None, [], [])

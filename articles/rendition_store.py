@@ -74,4 +74,11 @@ def ensure_renditions(image_id: int, *, names: Iterable[str] | None = None) -> d
             except BaseException:
                 _delete_files(saved)
                 raise
+        # The whole set, each under its derived name: pages may stop reading the rows.
+        whole = all(
+            name in current and current[name].file.name == rendition_name(image, spec, key)
+            for name, spec in plan.items()
+        )
+        if whole and image.renditions_made_for != key:
+            Image.objects.filter(pk=image.pk).update(renditions_made_for=key)
     return {name: current[name] for name in wanted if name in current}

@@ -7,7 +7,7 @@ and storing them (each once, recorded as a `Rendition` row) is `rendition_store`
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
@@ -208,15 +208,15 @@ class Picture:
         return self.fallback[min(len(self.fallback) - 1, 2)].url
 
     @classmethod
-    def build(cls, image, crop: str, made: dict) -> "Picture | None":
+    def build(cls, image, crop: str, stored_urls: Mapping[str, str]) -> "Picture | None":
+        """The picture from the addresses of renditions in storage, by spec name; one not
+        made yet is offered through the view that makes it on first request."""
         from django.urls import reverse
 
         by_format: dict[str, list[Source]] = {fmt: [] for fmt in FORMATS}
         for spec in planned_specs(image.width, image.height, [crop]):
-            rendition = made.get(spec.name)
-            if rendition is not None:
-                url = rendition.file.url
-            else:
+            url = stored_urls.get(spec.name)
+            if url is None:
                 url = reverse(
                     "articles:image-rendition", kwargs={"pk": image.pk, "spec": spec.name}
                 )

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -15,7 +15,7 @@ from articles.cache import (
     section_key,
     teaser_key,
 )
-from articles.models import Article, Author, Correction, Image, Section
+from articles.models import Article, Author, Correction, Image, Rendition, Section
 from articles.paging import list_page
 from articles.rendition_store import ensure_renditions
 
@@ -59,7 +59,11 @@ def front_page(request):
 @cache_public_page
 def article_detail(request, pk, slug=None):
     # The lead photo's renditions serve both the picture and the JSON-LD: fetched once.
-    articles = readable_articles(request).with_bylines().prefetch_related("lead_image__renditions")
+    articles = (
+        readable_articles(request)
+        .with_bylines()
+        .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
+    )
     article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.

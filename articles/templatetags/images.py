@@ -1,8 +1,8 @@
 from django import template
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from articles.figures import render_body_figures
-from articles.models import Article
+from articles.models import Article, Rendition
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def photographer_photos(author, limit=12):
     shown = Article.objects.published().filter(lead_image=OuterRef("pk"))
     photos = list(author.photos.filter(Exists(shown))[:limit])
     images = [*photos, author.photo] if author.photo_id else photos
-    prefetch_related_objects(images, "renditions")
+    prefetch_related_objects(images, Prefetch("renditions", Rendition.objects.for_pictures()))
     return photos
 
 

@@ -299,6 +299,39 @@ def test_article_page_serves_a_responsive_picture_and_never_the_original(client)
     assert all("/images/" not in url for url in sources(page))
 
 
+def test_a_photo_with_its_whole_set_made_links_the_stored_files_without_reading_their_rows(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0  # each look is a fresh render
+    image = library_image(size=(1200, 800))
+    ensure_renditions(image.pk)
+    article = ArticleFactory(lead_image=image)
+    image.refresh_from_db()
+    assert image.renditions_made_for == image.rendition_key
+    assert not Rendition.objects.for_pictures().filter(image=image).exists()
+
+    stored = {r.spec: r.file.url for r in image.renditions.all()}
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"{stored['full-320.avif']} 320w" in page
+    assert f"{stored['full-960.jpeg']} 960w" in page
+
+    # One rendition gone (cleaned up by hand): pages read the rows again and offer the
+    # missing one through the view that makes it.
+    image.renditions.get(spec="full-320.avif").delete()
+    image.refresh_from_db()
+    assert image.renditions_made_for == ""
+    page = client.get(article.get_absolute_url()).content.decode()
+    waiting = reverse("articles:image-rendition", kwargs={"pk": image.pk, "spec": "full-320.avif"})
+    assert f"{waiting} 320w" in page and f"{stored['full-480.avif']} 480w" in page
+
+    # A new focal point: the old files are not linked while the new set is being made.
+    with django_capture_on_commit_callbacks(execute=False):
+        image.focal_x = 10
+        image_save(image=image, by=None)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert stored["full-480.avif"] not in page
+
+
 def test_front_page_cards_are_lazy_16_by_9_focal_crops(client):
     lead = ArticleFactory(lead_image=library_image(size=(1200, 900)))
     other = ArticleFactory(
