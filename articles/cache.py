@@ -2,7 +2,7 @@
 
 Each cached page is tagged with what it shows (surrogate keys): ``article-42`` for an
 article's own page, ``teaser-42`` for any listing that shows article 42 (headline and
-comment count), ``section-3``, ``author-7``, ``front``, ``feeds``, ``sitemap``, and
+comment count), ``section-3``, ``author-7``, ``topic-5``, ``front``, ``feeds``, ``sitemap``, and
 ``site`` on every page (the navigation lists the sections). A change purges exactly the
 keys it touches, through the purgers in ``settings.PAGE_CACHE_PURGERS``; the same keys go
 out in ``Surrogate-Key`` and ``Cache-Tag`` headers for a CDN or Varnish in front.
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.utils.cache import patch_cache_control
 
-from articles.models import Article, BreakingNews, Byline, Timetable
+from articles.models import Article, ArticleTopic, BreakingNews, Byline, Timetable
 from articles.purgers import purgers
 
 FRONT = "front"
@@ -42,6 +42,10 @@ def section_key(pk: int) -> str:
 
 def author_key(pk: int) -> str:
     return f"author-{pk}"
+
+
+def topic_key(pk: int) -> str:
+    return f"topic-{pk}"
 
 
 def page_tag(request, *keys: str) -> None:
@@ -101,15 +105,21 @@ def purge_public_pages() -> None:
     pages_purge(keys={SITE})
 
 
-def article_pages_purge(*, article_id: int, section_ids: Iterable[int] = ()) -> None:
+def article_pages_purge(
+    *, article_id: int, section_ids: Iterable[int] = (), topic_ids: Iterable[int] = ()
+) -> None:
     """Refresh what publishing, editing or unpublishing an article changes.
 
-    Its own page, every listing that shows it, its section (old and new ones, when it
-    moved), the front page, its authors' pages, the feeds and the sitemap.
+    Its own page, every listing that shows it, its section and topics (old and new ones,
+    when they changed), the front page, its authors' pages, the feeds and the sitemap.
     """
     section_ids = set(section_ids)
     section_ids.update(Article.objects.filter(pk=article_id).values_list("section_id", flat=True))
     author_ids = Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
+    topic_ids = set(topic_ids)
+    topic_ids.update(
+        ArticleTopic.objects.filter(article_id=article_id).values_list("topic_id", flat=True)
+    )
     pages_purge(
         keys={
             article_key(article_id),
@@ -119,6 +129,7 @@ def article_pages_purge(*, article_id: int, section_ids: Iterable[int] = ()) -> 
             SITEMAP,
             *(section_key(pk) for pk in section_ids),
             *(author_key(pk) for pk in author_ids),
+            *(topic_key(pk) for pk in topic_ids),
         }
     )
 

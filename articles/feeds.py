@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Correction, Section
+from articles.models import Article, Correction, Section, Topic
 from newsroom.site import ConfiguredSiteRequest
 
 FEED_LENGTH = 30
@@ -62,6 +62,25 @@ class LatestArticlesFeed(Feed):
 class SectionFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
+
+
+class TopicFeed(LatestArticlesFeed):
+    """The latest stories on one topic."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"{settings.SITE_NAME}: {topic.name}"
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def description(self, topic):
+        return topic.description or f"The latest stories on {topic.name} from {settings.SITE_NAME}."
+
+    def articles(self, topic):
+        return super().articles().filter(topics=topic)
 
 
 class CorrectionsFeed(Feed):

@@ -21,6 +21,7 @@ from articles.imaging import normalise_upload
 from articles.models import (
     Article,
     ArticleRevision,
+    ArticleTopic,
     Author,
     Byline,
     Image,
@@ -63,13 +64,17 @@ WRITER_MOVES = {
 }
 
 
-def _purge_after_commit(article: Article, old_section_ids=()) -> None:
+def _purge_after_commit(article: Article, old_section_ids=(), old_topic_ids=()) -> None:
     """Refresh the pages showing this article once the change is committed.
 
-    A story moved to another section leaves a gap in the old section's pages too.
+    A story moved to another section, or untagged from a topic, leaves a gap in the old
+    section's or topic's pages too.
     """
     article_id, sections = article.pk, [*old_section_ids, article.section_id]
-    transaction.on_commit(lambda: article_pages_purge(article_id=article_id, section_ids=sections))
+    topics = list(old_topic_ids)
+    transaction.on_commit(
+        lambda: article_pages_purge(article_id=article_id, section_ids=sections, topic_ids=topics)
+    )
 
 
 def can_publish(user) -> bool:
@@ -200,7 +205,7 @@ def article_save(
             f"You cannot change “{article.headline}”: writers edit only their own stories."
         )
     with transaction.atomic():
-        old_sections = []
+        old_sections, old_topics = [], []
         if article.pk is None:
             if by is not None and by.is_authenticated:
                 article.created_by = by
@@ -208,6 +213,10 @@ def article_save(
         else:
             current = _locked(article)
             old_sections = [current.section_id]
+            # The admin saves the topics after this: the ones the story leaves are read now.
+            old_topics = list(
+                ArticleTopic.objects.filter(article=article).values_list("topic_id", flat=True)
+            )
             if version is not None and current.version != version:
                 raise EditConflict(current, _revisions_since(current, version))
             # Whatever a form sent, the state is the one stored: only the services below move it.
@@ -224,7 +233,7 @@ def article_save(
         article.save()
         if record:
             revision_record(article=article, by=by, action="Saved")
-        _purge_after_commit(article, old_sections)
+        _purge_after_commit(article, old_sections, old_topics)
     return article
 
 

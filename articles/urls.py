@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from articles import originals, preview_views, views
 from articles.cache import FEEDS, cache_public_page, tagged
 from articles.converters import RenditionNameConverter, UnicodeSlugConverter
-from articles.feeds import CorrectionsFeed, LatestArticlesFeed, SectionFeed
+from articles.feeds import CorrectionsFeed, LatestArticlesFeed, SectionFeed, TopicFeed
 
 register_converter(UnicodeSlugConverter, "slug_any_script")
 register_converter(RenditionNameConverter, "rendition_name")
@@ -21,6 +21,13 @@ urlpatterns = [
     path(
         "section/<slug_any_script:slug>/", views.SectionDetailView.as_view(), name="section-detail"
     ),
+    path(
+        "topic/<slug_any_script:slug>/feed/",
+        cache_public_page(tagged(TopicFeed(), FEEDS)),
+        name="topic-feed",
+    ),
+    path("topic/<slug_any_script:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("search/", views.search, name="search"),
     path("author/<slug_any_script:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
     path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),

@@ -11,14 +11,14 @@ from functools import partial
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
 from articles.cache import purge_public_pages
 from articles.html import sanitize_body
-from articles.models import Article, Author, Byline, Image, Section
+from articles.models import Article, ArticleTopic, Author, Byline, Image, Section, Topic
 from articles.services import image_save
 from articles.tasks import generate_renditions
 
@@ -76,6 +76,19 @@ OBJECTS = [
     "reschedule the tournament",
     "digitise land records",
     "protect the mangrove coast",
+]
+# Topics the demo tags stories with, by words of their headline.
+TOPICS = [
+    (
+        "Cost of living",
+        "Prices, wages, subsidies and what households pay.",
+        ["wage", "fuel", "tax"],
+    ),
+    ("Elections", "Campaigns, the commission and the vote.", ["Election"]),
+    ("Cricket", "The national side, the board and the grounds.", ["Cricket", "tournament"]),
+    ("Water", "Floods, dams, mangroves and what comes out of the tap.", ["Water", "mangrove"]),
+    ("Health", "Hospitals, doctors and public health.", ["hospitals"]),
+    ("Transport", "Roads, rail, ports and getting around.", ["transport", "Port"]),
 ]
 PLACES = ["Karachi", "Lahore", "Islamabad", "Quetta", "Peshawar", "Multan", "Hyderabad"]
 CREDITS = [
@@ -157,6 +170,7 @@ class Command(BaseCommand):
         for image_id in without_renditions:
             transaction.on_commit(partial(generate_renditions.enqueue, image_id=image_id))
         created = self.ensure_articles(rng, sections, authors, images, articles)
+        self.ensure_topics()
         transaction.on_commit(purge_public_pages)
         self.stdout.write(
             self.style.SUCCESS(
@@ -175,6 +189,26 @@ class Command(BaseCommand):
             )
             sections.append(section)
         return sections
+
+    def ensure_topics(self):
+        """Tag the demo's stories with the topics their headlines name, then index them."""
+        untagged = Article.objects.exclude(
+            pk__in=ArticleTopic.objects.values("article_id")
+        ).values_list("pk", "headline")
+        links = []
+        for name, description, words in TOPICS:
+            topic, _ = Topic.objects.get_or_create(name=name, defaults={"description": description})
+            links += [
+                ArticleTopic(article_id=pk, topic=topic)
+                for pk, headline in untagged
+                if any(word in headline for word in words)
+            ]
+        ArticleTopic.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+        # bulk_create skips the saves that keep the search text current.
+        tagged = {link.article_id for link in links}
+        Article.objects.filter(
+            Q(search_vector__isnull=True) | Q(pk__in=tagged)
+        ).refresh_search_vectors()
 
     def ensure_authors(self):
         authors = []
