@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+MAX_PAGE = 1_000_000
+
 
 @dataclass
 class ListPage:
@@ -45,7 +47,8 @@ def list_page(
         number = int(number or 1)
     except (TypeError, ValueError):
         raise Http404("That page number is not a number.") from None
-    if number < 1:
+    # Past MAX_PAGE the offset would not fit PostgreSQL's bigint: no list is that long.
+    if not 1 <= number <= MAX_PAGE:
         raise Http404("That page does not exist.")
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])

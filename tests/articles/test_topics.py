@@ -93,6 +93,7 @@ def test_a_topic_page_pages_like_a_section(client, settings):
     assert "Census 0" in second
     assert client.get(topic.get_absolute_url(), {"page": 3}).status_code == 404
     assert client.get(topic.get_absolute_url(), {"page": "x"}).status_code == 404
+    assert client.get(topic.get_absolute_url(), {"page": "9" * 25}).status_code == 404
 
 
 @pytest.mark.parametrize("count", [3, 30])
