@@ -524,12 +524,12 @@ class SearchForm(forms.Form):
         when there is nothing to search for."""
         if not search.has_words(self.query):
             return None
-        found = published.search(self.query, newest_first=self.cleaned_data.get("sort") == "newest")
-        if section := self.sections.get(self.cleaned_data.get("section") or ""):
-            found = found.filter(section=section)
-        return found.published_between(
+        found = published.published_between(
             self.cleaned_data.get("since"), self.cleaned_data.get("until")
         )
+        if section := self.sections.get(self.cleaned_data.get("section") or ""):
+            found = found.filter(section=section)
+        return found.search(self.query, newest_first=self.cleaned_data.get("sort") == self.NEWEST)
 
     def address(self, **changes) -> str:
         """This search's query string with some fields changed (the next page's link)."""

@@ -1,4 +1,6 @@
+import operator
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -6,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
+    Lexeme,
     SearchHeadline,
     SearchQuery,
     SearchRank,
@@ -453,13 +456,23 @@ class ArticleQuerySet(models.QuerySet):
         `search.MARK_START` and `search.MARK_END` (see `search.highlighted`).
 
         The words are read as a web search box reads them (quotes, "or", a leading "-"), so
-        no input is a syntax error; the stored vector's GIN index finds the matches.
+        no input is a syntax error; the stored vector's GIN index finds the matches. Call
+        it last, after any other filter: the best matches are those among the newest
+        `search.RANK_WINDOW` matching stories of what it is given.
         """
         query = SearchQuery(text, search_type="websearch", config=settings.SEARCH_CONFIG)
-        found = self.filter(search_vector=query).annotate(
-            search_rank=SearchRank(
-                models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
-            ),
+        matching = self.filter(search_vector=query).order_by("-published_at", "-pk")
+        if not newest_first:
+            # Ranking reads each candidate's whole vector: a word in every story would rank
+            # the archive on every search. The newest matches are found by the indexes alone.
+            newest = matching.values("pk")[: search.RANK_WINDOW]
+            matching = self.filter(pk__in=newest).annotate(
+                search_rank=SearchRank(
+                    models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
+                )
+            )
+            matching = matching.order_by("-search_rank", "-published_at", "-pk")
+        return matching.annotate(
             headline_marked=search_marks(models.F("headline"), query, highlight_all=True),
             passage_marked=search_marks(
                 Concat("standfirst", models.Value(" "), "body", output_field=models.TextField()),
@@ -470,9 +483,6 @@ class ArticleQuerySet(models.QuerySet):
                 fragment_delimiter=" … ",
             ),
         )
-        if newest_first:
-            return found.order_by("-published_at", "-pk")
-        return found.order_by("-search_rank", "-published_at", "-pk")
 
     def published_between(self, first: date | None = None, last: date | None = None):
         """Articles published from the day `first` to the day `last`, both included, as the
@@ -495,7 +505,7 @@ class ArticleQuerySet(models.QuerySet):
     def beside(self, article: "Article", *, in_section: int, related: int) -> "Beside":
         """The stories listed beside an article, in one query: the newest of its section,
         and related ones, those sharing the most of its topics first, then those whose
-        words are closest to its headline's.
+        headlines share the most words with its headline.
 
         Each kind is chosen among at most `RELATED_CANDIDATES` of the newest candidates,
         so the cost stays flat however many stories share a topic or a word.
@@ -522,9 +532,10 @@ class ArticleQuerySet(models.QuerySet):
             )
             parts.append(by_topics.order_by("-beside_score", "-published_at", "-pk")[:related])
         if (words := search.headline_words(article.headline)) and related:
-            query = SearchQuery(
-                " or ".join(words), search_type="websearch", config=settings.SEARCH_CONFIG
-            )
+            # Headlines that share a word with this one (a word anywhere in a story would
+            # relate every story saying "said"); ranked, the more shared words the closer.
+            lexemes = (Lexeme(word, weight="A") for word in words)
+            query = SearchQuery(reduce(operator.or_, lexemes), config=settings.SEARCH_CONFIG)
             candidates = others.filter(search_vector=query).order_by("-published_at", "-pk")
             similar = listed(
                 others.filter(pk__in=candidates.values("pk")[:RELATED_CANDIDATES]),

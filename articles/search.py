@@ -15,6 +15,9 @@ QUERY_MAX_LENGTH = 200
 # headline naming it.
 RANK_NORMALISATION = 1
 PASSAGE_WORDS = 30
+# Relevance is ranked among this many of the newest matching stories: 50 pages of results,
+# at a cost that stays flat when a word is in every story. Newest-first reaches them all.
+RANK_WINDOW = 1000
 # PostgreSQL puts these around the matched words. They are private-use characters, taken
 # out of the text before it is searched, so an article cannot fake a highlight, and the
 # passage is escaped whole before any <mark> of ours goes in.
@@ -42,7 +45,7 @@ def has_words(text: str) -> bool:
 
 
 def headline_words(headline: str) -> list[str]:
-    """The words of a headline as a search for stories like it (no operators possible)."""
+    """The words of a headline, to look for stories like it (letters and digits only)."""
     return _WORD.findall(headline)[:HEADLINE_WORDS]
 
 

@@ -62,6 +62,22 @@ def test_newest_first_orders_by_publication_instead_of_rank(client):
     ]
 
 
+def test_relevance_ranks_the_newest_matches_and_newest_first_reaches_them_all(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANK_WINDOW", 2)
+    ArticleFactory(headline="Flood flood flood", published_at=PAST)
+    for day in (1, 2):
+        ArticleFactory(
+            headline=f"Council day {day}",
+            body="<p>A flood.</p>",
+            published_at=PAST + timedelta(day),
+        )
+
+    assert found_headlines(search(client, q="flood")) == ["Council day 2", "Council day 1"]
+    assert len(found_headlines(search(client, q="flood", sort="newest"))) == 3
+    # Narrowed by date, the oldest story is among the newest matches again, and leads.
+    assert found_headlines(search(client, q="flood", until="2014-11-21"))[0] == "Flood flood flood"
+
+
 def test_matched_words_are_highlighted_in_the_headline_and_the_passage(client):
     ArticleFactory(
         headline="Floods close the coastal highway",
