@@ -409,3 +409,32 @@ if DATABASE_REPLICA_URL:
         "newsroom.replica.ReplicaMiddleware",
     )
     PAGE_CACHE_PURGERS = ["newsroom.replica.ReplicaLagPurger", *PAGE_CACHE_PURGERS]
+
+# Load balancers' health checks first of all (newsroom/health.py), then the request id
+# every log line, task and error page of the request carries (newsroom/requestlog.py).
+INSTALLED_APPS.append("newsroom.apps.NewsroomConfig")
+MIDDLEWARE[:0] = [
+    "newsroom.health.HealthCheckMiddleware",
+    "newsroom.requestlog.RequestIdMiddleware",
+]
+# "json": one JSON object per log line, and one line per request (method, path, status,
+# duration, request id, staff user id).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOG_REQUESTS = LOG_FORMAT == "json"
+LOGGING["filters"] = {"request_id": {"()": "newsroom.requestid.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# A task RUNNING this long lost its worker: `manage.py requeue_stale_tasks` queues it again.
+# Longer than any task ever takes (a 24 MP photo's renditions: well under a minute).
+TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=900)
