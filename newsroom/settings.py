@@ -438,3 +438,6 @@ if LOG_FORMAT == "json":
 # A task RUNNING this long lost its worker: `manage.py requeue_stale_tasks` queues it again.
 # Longer than any task ever takes (a 24 MP photo's renditions: well under a minute).
 TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=900)
+
+# Where `make backup` writes its timestamped folders (keep them on another machine too).
+BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
