@@ -21,7 +21,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, StringAgg
 from django.db.models.functions import Cast, Concat, JSONObject
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -897,6 +897,18 @@ def _topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
         pk_set = instance.__dict__.pop("_cleared_article_ids", [])
     if action in ("post_add", "post_remove", "post_clear") and pk_set:
         Article.objects.filter(pk__in=pk_set).refresh_search_vectors()
+
+
+@receiver(pre_delete, sender=Topic)
+def _topic_deleting(sender, instance, **kwargs):
+    # The cascade removes the tags without an m2m signal: note whose search text named it.
+    instance._tagged_article_ids = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Topic)
+def _topic_deleted(sender, instance, **kwargs):
+    tagged = instance.__dict__.pop("_tagged_article_ids", [])
+    Article.objects.filter(pk__in=tagged).refresh_search_vectors()
 
 
 class Byline(models.Model):

@@ -144,6 +144,15 @@ def test_search_follows_renamed_bylines_sections_and_topics(client):
         assert found_headlines(search(client, q=words)) == [], words
 
 
+def test_search_forgets_a_deleted_topic(client):
+    story = ArticleFactory(headline="Port strike ends")
+    story.topics.create(name="Labour", slug="labour")
+
+    story.topics.get().delete()
+
+    assert found_headlines(search(client, q="labour")) == []
+
+
 def test_search_follows_bylines_and_topics_added_and_removed(client):
     story = ArticleFactory(headline="Port strike ends")
     guest = AuthorFactory(name="Farah Naz")
