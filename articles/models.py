@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, StringAgg
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -464,9 +464,15 @@ class ArticleQuerySet(models.QuerySet):
         matching = self.filter(search_vector=query).order_by("-published_at", "-pk")
         if not newest_first:
             # Ranking reads each candidate's whole vector: a word in every story would rank
-            # the archive on every search. The newest matches are found by the indexes alone.
-            newest = matching.values("pk")[: search.RANK_WINDOW]
-            matching = self.filter(pk__in=newest).annotate(
+            # the archive on every search. Only matches from the publish time of the
+            # RANK_WINDOW-th newest on are ranked (all of them when there are fewer).
+            dated = matching.filter(published_at__isnull=False).values("published_at")
+            last = dated[search.RANK_WINDOW - 1 : search.RANK_WINDOW]
+            since = Coalesce(
+                models.Subquery(last), Cast(models.Value("-infinity"), models.DateTimeField())
+            )
+            recent = Q(published_at__gte=since) | Q(published_at__isnull=True)
+            matching = matching.filter(recent).annotate(
                 search_rank=SearchRank(
                     models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
                 )
