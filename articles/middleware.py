@@ -18,6 +18,7 @@ from django.utils.http import parse_etags
 
 from articles.cache import page_key, page_timetable
 from articles.pagestore import CachedPage, page_store
+from articles.purgers import has_remote_purgers, purge_batch
 
 MESSAGES_COOKIE = "messages"
 
@@ -90,3 +91,21 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = outcome
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
+
+
+class PurgeBatchMiddleware:
+    """Send Varnish or the CDN one purge per request, after the request's commits.
+
+    A save in the admin, a bulk moderation action or a publish touching many listings all
+    end in one call per cache, sent before the response leaves: the editor's next page
+    load already finds the purged pages gone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not has_remote_purgers():
+            return self.get_response(request)
+        with purge_batch():
+            return self.get_response(request)
