@@ -449,8 +449,10 @@ if LOG_FORMAT == "json":
     LOGGING["formatters"] = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, whatever TIME_ZONE says: servers' lines sort together.
+            "timestamp": "time",
         }
     }
     LOGGING["handlers"]["console"]["formatter"] = "json"
