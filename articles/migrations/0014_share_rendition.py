@@ -11,7 +11,7 @@ def mark_sets_incomplete(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_image_renditions_made_for"),
+        ("articles", "0013_page_cache_representations"),
     ]
 
     operations = [
