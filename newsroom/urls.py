@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", crawler_views.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", crawler_views.news_sitemap, name="news-sitemap"),
     path("comments/", include("comments.urls")),
+    path("", include("api.urls")),
     path("", include("articles.urls")),
 ]
 
