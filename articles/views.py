@@ -18,6 +18,14 @@ from articles.cache import (
 )
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Image, Rendition, Section, Topic
+from articles.page_meta import (
+    article_meta,
+    author_meta,
+    corrections_meta,
+    front_page_meta,
+    section_meta,
+    topic_meta,
+)
 from articles.paging import list_page
 from articles.rendition_store import ensure_renditions
 
@@ -54,6 +62,7 @@ def front_page(request):
             "top_stories": page.top_stories,
             "sections": page.sections,
             "navigation_sections": sections,
+            "page_meta": front_page_meta(),
         },
     )
 
@@ -83,14 +92,16 @@ def article_detail(request, pk, slug=None):
         *(topic_key(topic.pk) for topic in article.listed_topics),
         *(teaser_key(other.pk) for other in beside.related),
     )
+    corrections = list(article.corrections.all())
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "corrections": article.corrections.all(),
+            "corrections": corrections,
             "more_in_section": beside.in_section,
             "related": beside.related,
+            "page_meta": article_meta(article, corrections),
         },
     )
 
@@ -117,7 +128,9 @@ class SectionDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        context["page_meta"] = section_meta(self.section, page_number=context["page_obj"].number)
+        return context
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -130,7 +143,14 @@ class TopicDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(topics=self.topic).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        context = super().get_context_data(topic=self.topic, **kwargs)
+        if not context["page_obj"].object_list and not self.request.user.has_perm(
+            "articles.change_article"
+        ):
+            # A topic made for a scheduled scoop stays unknown until a story of it is out.
+            raise Http404("No such topic.")
+        context["page_meta"] = topic_meta(self.topic, page_number=context["page_obj"].number)
+        return context
 
 
 @require_safe
@@ -168,7 +188,9 @@ class AuthorDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        context["page_meta"] = author_meta(self.author, page_number=context["page_obj"].number)
+        return context
 
 
 @require_safe
@@ -198,3 +220,8 @@ class CorrectionListView(PaginatedArticleListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = corrections_meta(page_number=context["page_obj"].number)
+        return context

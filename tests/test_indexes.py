@@ -114,9 +114,15 @@ def test_every_public_list_is_served_by_an_index(settings):
         middle.get_absolute_url(),
         "/feed/",
         sections[2].get_absolute_url() + "feed/",
+        author.get_absolute_url() + "feed/atom/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml?p=3",
+        "/sitemap-authors.xml",
+        "/news-sitemap.xml",
         topic.get_absolute_url(),
         topic.get_absolute_url() + "?page=30",
         topic.get_absolute_url() + "feed/",
+        topic.get_absolute_url() + "feed/atom/",
         "/search/?q=flood",
         "/search/?q=flood&page=5",
         f"/search/?q=flood&section={sections[3].slug}&since=2014-11-01&until=2014-11-20",
@@ -124,11 +130,16 @@ def test_every_public_list_is_served_by_an_index(settings):
         "/search/?q=story+12345",
     ]
 
+    # The sitemap index must say how many blocks of 5,000 stories there are, so it counts
+    # the published ones (cached until the next story is published); nothing else may scan.
+    counted = {"/sitemap.xml", "/sitemap-articles.xml?p=3"}
     offenders = {}
     for url in pages:
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(url).status_code == 200, url
         for query in queries:
+            if url in counted and query["sql"].startswith('SELECT COUNT(*) AS "__count"'):
+                continue
             if query["sql"].lstrip().upper().startswith("SELECT"):
                 if scans := sequential_scans(query["sql"]):
                     offenders.setdefault(url, []).append((scans, query["sql"][:300]))

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -56,6 +57,7 @@ def test_a_topic_page_lists_its_published_stories_newest_first(client):
 
 def test_topic_addresses_take_any_script(client):
     topic = Topic.objects.create(name="سیلاب")
+    tagged(topic)
 
     assert topic.slug == "سیلاب"
     assert "سیلاب" in html(client.get(topic.get_absolute_url()))
@@ -78,6 +80,29 @@ def test_drafts_scheduled_and_unpublished_stories_stay_off_the_topic_page(client
         assert "Budget live" in text
         assert "Budget draft" not in text and "Budget scheduled" not in text
         assert "Budget pulled" not in text
+
+
+def test_a_topic_whose_stories_are_not_out_yet_stays_unknown_to_readers(
+    editor_client, time_machine
+):
+    client = Client()
+    time_machine.move_to(PAST, tick=False)
+    scoop = Topic.objects.create(name="Minister resigns")
+    tagged(scoop, headline="Minister resigns", published_at=PAST + timedelta(hours=2))
+    Topic.objects.create(name="Empty topic")
+    feed = reverse("articles:topic-feed", kwargs={"slug": scoop.slug})
+
+    assert client.get(scoop.get_absolute_url()).status_code == 404
+    assert client.get(feed).status_code == 404
+    assert client.get("/topic/empty-topic/").status_code == 404
+    assert list(Topic.objects.known_to_readers()) == []
+    # Editors preparing the page see it, with no story listed yet.
+    assert "No stories on Minister resigns yet." in html(
+        editor_client.get(scoop.get_absolute_url())
+    )
+
+    time_machine.move_to(PAST + timedelta(hours=3), tick=False)
+    assert "Minister resigns" in html(client.get(scoop.get_absolute_url()))
 
 
 def test_a_topic_page_pages_like_a_section(client, settings):
@@ -109,15 +134,35 @@ def test_the_topic_page_asks_the_same_few_queries_however_many_stories(
         html(client.get(topic.get_absolute_url()))
 
 
-def test_the_topic_feed_is_rss_with_the_topics_stories(client):
+@pytest.mark.parametrize("name, root", [("topic-feed", "rss"), ("topic-feed-atom", "feed")])
+def test_the_topic_feeds_carry_the_topics_stories(client, name, root):
     topic = Topic.objects.create(name="Cricket")
     tagged(topic, headline="Captain named")
     ArticleFactory(headline="Budget passes")
 
-    feed = html(client.get(reverse("articles:topic-feed", kwargs={"slug": topic.slug})))
+    response = client.get(reverse(f"articles:{name}", kwargs={"slug": topic.slug}))
+    feed = ElementTree.fromstring(response.content)
 
-    assert feed.startswith("<?xml") and "<rss" in feed
-    assert "Captain named" in feed and "Budget passes" not in feed
+    assert feed.tag.rsplit("}", 1)[-1] == root
+    text = html(response)
+    assert "Captain named" in text and "Budget passes" not in text
+    assert reverse(f"articles:{name}", kwargs={"slug": topic.slug}) in html(
+        client.get(topic.get_absolute_url())
+    )
+
+
+def test_the_sitemap_lists_topics_readers_may_see(client, time_machine):
+    time_machine.move_to(PAST + timedelta(days=1), tick=False)
+    floods = Topic.objects.create(name="Floods")
+    tagged(floods)
+    scoop = Topic.objects.create(name="Minister resigns")
+    tagged(scoop, published_at=PAST + timedelta(days=2))
+
+    index = html(client.get("/sitemap.xml"))
+    topics = html(client.get("/sitemap-topics.xml"))
+
+    assert "/sitemap-topics.xml" in index
+    assert floods.get_absolute_url() in topics and scoop.get_absolute_url() not in topics
 
 
 # The article page
@@ -167,7 +212,9 @@ def test_related_stories_are_never_drafts_scheduled_unpublished_or_the_story_its
     page = html(client.get(story.get_absolute_url()))
 
     assert related_headlines(page) == []
-    without_data = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page)
+    without_data = re.sub(
+        r'<script type="application/ld\+json">.*?</script>|<meta [^>]*>', "", page
+    )
     assert without_data.count("Budget vote tonight") == 2  # The <title> and the headline.
 
 
@@ -228,6 +275,7 @@ def test_unpublishing_or_untagging_a_story_takes_it_off_the_topic_page(
     django_capture_on_commit_callbacks, editor
 ):
     topic = Topic.objects.create(name="Floods")
+    tagged(topic, headline="Rivers rise")
     pulled = tagged(topic, headline="Wrong figures")
     moved = tagged(topic, headline="Off topic after all")
     reader = Client()
