@@ -20,6 +20,13 @@ from articles.cache import (
     teaser_key,
 )
 from articles.models import Article, Author, Correction, Image, Rendition, Section
+from articles.page_meta import (
+    article_meta,
+    author_meta,
+    corrections_meta,
+    front_page_meta,
+    section_meta,
+)
 from articles.paging import list_page
 from articles.readership import is_countable, read_record
 from articles.rendition_store import ensure_renditions
@@ -67,6 +74,7 @@ def front_page(request):
             "sections": page.sections,
             "most_read": most_read,
             "navigation_sections": sections,
+            "page_meta": front_page_meta(),
         },
     )
 
@@ -91,13 +99,15 @@ def article_detail(request, pk, slug=None):
         .exclude(pk=article.pk)
         .only("pk", "slug", "headline", "published_at")[: settings.MORE_IN_SECTION_COUNT]
     )
+    corrections = list(article.corrections.all())
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "corrections": article.corrections.all(),
+            "corrections": corrections,
             "more_in_section": more_in_section,
+            "page_meta": article_meta(article, corrections),
         },
     )
 
@@ -134,7 +144,9 @@ class SectionDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        context["page_meta"] = section_meta(self.section, page_number=context["page_obj"].number)
+        return context
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -150,7 +162,9 @@ class AuthorDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        context["page_meta"] = author_meta(self.author, page_number=context["page_obj"].number)
+        return context
 
 
 @require_safe
@@ -180,3 +194,8 @@ class CorrectionListView(PaginatedArticleListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = corrections_meta(page_number=context["page_obj"].number)
+        return context
