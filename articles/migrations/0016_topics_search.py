@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("articles", "0014_share_rendition"),
+        ("articles", "0015_most_read"),
     ]
 
     operations = [
