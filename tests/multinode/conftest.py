@@ -125,6 +125,9 @@ def app_environment(
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": primary.url(DATABASE),
         "DATABASE_REPLICA_URL": replica.url(DATABASE),
+        # Loopback replication lags milliseconds; a short window lets readers back on the
+        # replica soon after each change.
+        "DATABASE_REPLICA_PIN_SECONDS": "2",
         "REDIS_URL": redis.url,
         "MEDIA_STORAGE": "s3",
         "S3_BUCKET": BUCKET,

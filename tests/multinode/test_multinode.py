@@ -15,6 +15,7 @@ from PIL import Image as PillowImage
 
 from tests.multinode.client import Visitor, comment_form
 from tests.multinode.conftest import PASSWORD
+from tests.multinode.engines import wait_for
 
 pytestmark = pytest.mark.multinode
 
@@ -263,3 +264,24 @@ def test_varnish_takes_purges_only_from_the_app_servers_addresses(cluster):
     accepted = raw_request(cluster.varnish.port, purge, source="127.0.0.1")
     assert accepted.startswith("HTTP/1.1 200")
     assert through_varnish.get(article).headers["X-Cache"] == "miss"
+
+
+def test_readers_pages_are_read_from_the_replica_once_no_change_is_recent(cluster):
+    started = cluster.replica.query("SELECT now()")
+    reader = Visitor(cluster.app2.url)
+
+    def replica_served_a_page() -> bool:
+        # Each listing page is its own cache entry: this one is rendered, not served kept.
+        page = reader.get(f"/section/city/?page={uuid.uuid4().int % 10**9}")
+        assert page.status_code in (200, 404)
+        return (
+            cluster.replica.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'newsroom' "
+                f"AND query_start > '{started}' AND query LIKE '%articles_article%'"
+            )
+            != "0"
+        )
+
+    # Right after a change pages are rendered from the primary (the replica may lag):
+    # waited for, never slept, for at most the pin window and a little more.
+    wait_for("a page read from the replica", replica_served_a_page, seconds=30)
