@@ -7,12 +7,14 @@ test itself, and stopped by process id at the end. `make multinode` runs it; `ma
 leaves it out (the `multinode` marker).
 """
 
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from tests.multinode.engines import (
     TaskWorker,
     Varnish,
     free_ports,
+    stop_together,
     wait_for,
 )
 
@@ -37,8 +40,12 @@ DATABASE = "newsroom"
 BUCKET = "newsroom-media"
 PASSWORD = "multinode-staff-password-1"
 
-# Run against the primary before the servers start: the staff and a little newsroom.
-SEED = f"""
+# Run against the primary before the servers start: the schema, the staff and a little
+# newsroom, in one process.
+MIGRATE_AND_SEED = f"""
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -62,6 +69,22 @@ for number in (1, 2):
     )
     Byline.objects.create(article=article, author=author, position=0)
 """
+
+
+class Timeline:
+    """How long each step of the setup took, for the log of a slow run."""
+
+    def __init__(self):
+        self.started = self.last = time.monotonic()
+        self.steps: list[str] = []
+
+    def mark(self, step: str) -> None:
+        now = time.monotonic()
+        self.steps.append(f"{step} +{now - self.last:.1f}s")
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(self.steps) + f"; {self.last - self.started:.1f}s in all"
 
 
 @dataclass
@@ -157,6 +180,19 @@ def create_bucket(s3: S3Server) -> None:
         region_name="us-east-1",
     )
     client.create_bucket(Bucket=BUCKET)
+    # As README asks of a real bucket: renditions readable by anyone, originals by no one.
+    public_renditions = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/media/*",
+            }
+        ],
+    }
+    client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_renditions))
 
 
 @pytest.fixture(scope="session")
@@ -173,7 +209,10 @@ def cluster():
         varnish_port,
         varnish_admin,
     ) = free_ports(8)
+    timeline = Timeline()
+    engines: list = []
     with ExitStack() as running:
+        running.callback(stop_together, engines)
         redis = Redis(workdir, redis_port)
         s3 = S3Server(workdir, s3_port)
         primary = PostgreSQL(workdir, primary_port, "primary")
@@ -188,7 +227,6 @@ def cluster():
             varnish_url=varnish.url,
             site_url=varnish.url,
         )
-        log = workdir / "manage.log"
         # Hashing and compressing the static files needs no database: done meanwhile.
         static = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput"],
@@ -198,39 +236,44 @@ def cluster():
             stderr=open(workdir / "collectstatic.log", "wb"),  # noqa: SIM115
         )
         running.callback(static.kill)
-        for engine in (redis, s3):
-            running.callback(engine.stop)
-            engine.start()
-        running.callback(primary.stop)
+        engines += [redis, s3, primary]
+        redis.launch()
+        s3.launch()
         primary.init_primary()
         primary.start()
         primary.query(f"CREATE DATABASE {DATABASE}")
-        manage(env, "migrate", "--noinput", log=log)
-        manage(env, "shell", "-c", SEED, log=log)
-        running.callback(replica.stop)
+        timeline.mark("primary up")
+        manage(env, "shell", "-c", MIGRATE_AND_SEED, log=workdir / "manage.log")
+        timeline.mark("migrated and seeded")
+        engines.append(replica)
         replica.init_replica_of(primary)
         replica.start()
         wait_for(
             "replica streaming",
             lambda: primary.query("SELECT count(*) FROM pg_stat_replication") == "1",
         )
+        timeline.mark("replica streaming")
+        redis.wait_until_ready()
+        s3.wait_until_ready()
         create_bucket(s3)
         if static.wait(120) != 0:
             raise EngineFailed(f"collectstatic failed; see {workdir / 'collectstatic.log'}")
+        timeline.mark("redis, S3 and static files ready")
 
         worker = TaskWorker(workdir, env)
-        running.callback(worker.stop)
-        worker.start()
         app1 = AppServer(workdir, app1_port, env, "app1")
         app2 = AppServer(workdir, app2_port, env, "app2")
-        for app in (app1, app2):
-            running.callback(app.stop)
+        engines += [worker, app1, app2]
+        worker.start()
         for app in (app1, app2):
             app.launch()
         for app in (app1, app2):
             app.wait_until(ready)
-        running.callback(varnish.stop)
+        timeline.mark("app servers ready")
+        engines.append(varnish)
         varnish.start([app1_port, app2_port])
+        timeline.mark("varnish answering")
+        print(f"\nmulti-node setup: {timeline}", file=sys.stderr)
 
         yield Cluster(primary, replica, redis, s3, app1, app2, varnish, worker, env)
 

@@ -88,10 +88,18 @@ class Engine:
             )
         return self.process
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal_stop(self) -> None:
+        if self.running():
+            os.kill(self.process.pid, self.stop_signal)
+
     def stop(self, timeout: float = 15) -> None:
-        if self.process is None or self.process.poll() is not None:
+        """Ask the process to stop, wait for it, and kill it if it will not."""
+        self.signal_stop()
+        if self.process is None:
             return
-        os.kill(self.process.pid, self.stop_signal)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -102,6 +110,14 @@ class Engine:
         """SIGKILL: the machine lost power, as far as this process can tell."""
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(15)
+
+
+def stop_together(engines: list[Engine]) -> None:
+    """Stop every engine (all asked at once, then each waited for), newest first."""
+    for engine in reversed(engines):
+        engine.signal_stop()
+    for engine in reversed(engines):
+        engine.stop()
 
 
 # --- PostgreSQL: a primary from initdb and a streaming replica from pg_basebackup.
@@ -171,6 +187,7 @@ class PostgreSQL(Engine):
                 "--encoding",
                 "UTF8",
                 "--no-instructions",
+                "--no-sync",
             ]
         )
 
@@ -193,6 +210,7 @@ class PostgreSQL(Engine):
                 "--checkpoint",
                 "fast",
                 "--write-recovery-conf",
+                "--no-sync",
             ]
         )
 
@@ -261,6 +279,10 @@ class Redis(Engine):
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        self.launch()
+        self.wait_until_ready()
+
+    def launch(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise EngineFailed("no redis-server binary (apt-get install redis-server)")
@@ -281,6 +303,8 @@ class Redis(Engine):
                 "no",
             ]
         )
+
+    def wait_until_ready(self) -> None:
         wait_for("redis", self.pongs, process=self.process, log=self.log)
 
     def pongs(self) -> bool:
@@ -308,8 +332,10 @@ class S3Server(Engine):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    def launch(self) -> None:
         self.spawn([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)])
+
+    def wait_until_ready(self) -> None:
         wait_for("moto S3 server", lambda: answers(self.port), process=self.process, log=self.log)
 
 
@@ -422,6 +448,9 @@ class AppServer(Engine):
                 "2",
                 "--timeout",
                 "30",
+                # gunicorn's control socket has one default path per user: two servers on
+                # one machine would take it from each other.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=self.env,

@@ -14,7 +14,7 @@ import requests
 from PIL import Image as PillowImage
 
 from tests.multinode.client import Visitor, comment_form
-from tests.multinode.conftest import PASSWORD
+from tests.multinode.conftest import BUCKET, PASSWORD
 from tests.multinode.engines import wait_for
 
 pytestmark = pytest.mark.multinode
@@ -151,7 +151,7 @@ def test_a_photo_uploaded_on_one_server_is_served_by_the_other_from_object_stora
     assert saved.status_code == 302, saved.text[:3000]
     image_id = re.search(r"/admin/articles/image/(\d+)/change/", saved.headers["Location"]).group(1)
     same_editor_elsewhere = editor.at(cluster.app2.url)
-    rendition = same_editor_elsewhere.get(f"/image/{image_id}/full-320.jpg")
+    rendition = same_editor_elsewhere.get(f"/image/{image_id}/full-320.jpeg")
     assert rendition.status_code == 302
     stored_at = rendition.headers["Location"]
     assert stored_at.startswith(cluster.s3.url + "/"), stored_at
@@ -159,10 +159,13 @@ def test_a_photo_uploaded_on_one_server_is_served_by_the_other_from_object_stora
     assert picture.status_code == 200
     assert PillowImage.open(io.BytesIO(picture.content)).size == (320, 240)
     change_page = same_editor_elsewhere.get(f"/admin/articles/image/{image_id}/change/").text
-    original = re.search(r'href="(/image/original/[^"]+)"', change_page).group(1)
-    download = same_editor_elsewhere.get(original)
+    original = re.search(r'href="/image/original/([^"]+)"', change_page).group(1)
+    download = same_editor_elsewhere.get(f"/image/original/{original}")
     assert download.status_code == 200
     assert PillowImage.open(io.BytesIO(download.content)).size == (640, 480)
+    # The bucket itself never hands the original to anyone.
+    straight_from_bucket = requests.get(f"{cluster.s3.url}/{BUCKET}/originals/{original}")
+    assert straight_from_bucket.status_code == 403
 
 
 class CommentLoad:
