@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "comments",
+    # The read API (django-ninja); "ninja" serves Swagger UI from our own static files.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +382,12 @@ COMMENTS_QUEUE_RECENT_HOURS = env.int("COMMENTS_QUEUE_RECENT_HOURS", default=24)
 COMMENTS_REPORT_LIMIT_PER_NETWORK = env.int("COMMENTS_REPORT_LIMIT_PER_NETWORK", default=10)
 COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", default=3600)
 
+# --- Read API (/api/v1/). Pages are bounded so no request can ask for the whole archive.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Deep pages cost an OFFSET scan; past this, clients narrow with published_before.
+API_MAX_PAGE = env.int("API_MAX_PAGE", default=500)
+
 # --- Running on many machines (README: "Running on many machines"). Unset, nothing here
 # changes how one server runs.
 
@@ -416,10 +425,13 @@ DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=1
 # Public paths that always read the primary: a preview link is opened right after a save.
 DATABASE_REPLICA_PRIMARY_PATHS = ("/admin/", "/preview/")
 if DATABASE_REPLICA_URL:
+    replica = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"] = {
-        **env.db_url_config(DATABASE_REPLICA_URL),
+        **replica,
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
+        # A replica that does not answer is skipped for the primary: find out quickly.
+        "OPTIONS": {"connect_timeout": 2, **replica.get("OPTIONS", {})},
         # Tests run it against the test database: the same rows, another connection.
         "TEST": {"MIRROR": "default"},
     }
@@ -449,8 +461,10 @@ if LOG_FORMAT == "json":
     LOGGING["formatters"] = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, whatever TIME_ZONE says: servers' lines sort together.
+            "timestamp": "time",
         }
     }
     LOGGING["handlers"]["console"]["formatter"] = "json"
