@@ -166,7 +166,7 @@ def tag_and_index(env) -> None:
     manage(
         "shell",
         "-c",
-        "from articles.management.commands.seed_demo import Command\nCommand().ensure_topics()",
+        "from demo import content\ncontent.seed_topics()",
         env=env,
     )
 
