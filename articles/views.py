@@ -16,6 +16,13 @@ from articles.cache import (
     teaser_key,
 )
 from articles.models import Article, Author, Correction, Image, Rendition, Section
+from articles.page_meta import (
+    article_meta,
+    author_meta,
+    corrections_meta,
+    front_page_meta,
+    section_meta,
+)
 from articles.paging import list_page
 from articles.rendition_store import ensure_renditions
 
@@ -52,6 +59,7 @@ def front_page(request):
             "top_stories": page.top_stories,
             "sections": page.sections,
             "navigation_sections": sections,
+            "page_meta": front_page_meta(),
         },
     )
 
@@ -76,13 +84,15 @@ def article_detail(request, pk, slug=None):
         .exclude(pk=article.pk)
         .only("pk", "slug", "headline", "published_at")[: settings.MORE_IN_SECTION_COUNT]
     )
+    corrections = list(article.corrections.all())
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "corrections": article.corrections.all(),
+            "corrections": corrections,
             "more_in_section": more_in_section,
+            "page_meta": article_meta(article, corrections),
         },
     )
 
@@ -109,7 +119,9 @@ class SectionDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        context["page_meta"] = section_meta(self.section, page_number=context["page_obj"].number)
+        return context
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -125,7 +137,9 @@ class AuthorDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        context["page_meta"] = author_meta(self.author, page_number=context["page_obj"].number)
+        return context
 
 
 @require_safe
@@ -155,3 +169,8 @@ class CorrectionListView(PaginatedArticleListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = corrections_meta(page_number=context["page_obj"].number)
+        return context
