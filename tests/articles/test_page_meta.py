@@ -103,6 +103,7 @@ def test_an_article_shared_on_social_sites_shows_its_headline_summary_and_wide_p
     assert page.one("og:description") == "Hundreds moved to higher ground overnight."
     assert page.one("og:url") == address
     assert page.one("og:site_name") == "Daily Example"
+    assert page.one("og:locale") == "en_US"
     assert page.one("og:image") == page.one("twitter:image") == SITE + share.file.url
     assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
     assert page.one("og:image:type") == "image/jpeg"
