@@ -5,9 +5,11 @@ Every address is built from SITE_URL, never from the request's Host header: page
 cached and shared, so one forged Host would otherwise reach every later reader.
 """
 
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -80,7 +82,9 @@ def _paged(path: str, page_number: int) -> str:
 
 
 def _logo() -> SharedPicture:
-    return SharedPicture(url=logo_url(), alt=f"{settings.SITE_NAME} logo")
+    url = logo_url()
+    mime_type, _ = mimetypes.guess_type(urlsplit(url).path)
+    return SharedPicture(url=url, alt=f"{settings.SITE_NAME} logo", mime_type=mime_type or "")
 
 
 def _picture(image: Image | None, crop: str, *, read_rows: bool = True) -> SharedPicture | None:

@@ -159,6 +159,8 @@ def test_the_front_page_describes_the_site_as_a_website():
     assert page.one("description") == "Independent news from the valley, every day."
     assert page.one("og:type") == "website"
     assert page.one("og:title") == "Daily Example"
+    assert page.one("og:image") == SITE + "/static/logo.png"
+    assert page.one("og:image:type") == "image/png"
     (data,) = page.json_ld
     assert data["@type"] == "WebSite" and data["url"] == SITE + "/"
     assert data["name"] == "Daily Example"
