@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore multinode
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -75,6 +75,21 @@ test-under-load: install-dev
 faults: install-dev
 	$(PY) scripts/faults.py
 
+# The reference deployment on loopback (README: "Reference deployment"): PostgreSQL primary
+# and streaming replica, Redis, moto's S3 server, a task worker, two gunicorn servers and
+# Varnish, each started and stopped by the test. Debian's packages come first if missing.
+MULTINODE_PACKAGES = $$(command -v varnishd >/dev/null 2>&1 || echo varnish) \
+	$$(ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || echo varnish-modules) \
+	$$(command -v redis-server >/dev/null 2>&1 || echo redis-server) \
+	$$(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql)
+multinode: install-dev
+	@missing="$(MULTINODE_PACKAGES)"; missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's $$missing for the multi-node test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(VENV)/bin/pytest tests/multinode -m multinode $(PYTEST_ARGS)
+
 benchmark: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
@@ -100,5 +115,14 @@ restore: install
 	@$(PY) -m newsroom.dbsetup
 	$(PY) manage.py restore "$(BACKUP)"
 
+# Lighthouse's four scores for the demo's reader pages (slow, so not part of `make test`):
+# the npm package is installed under .lighthouse/ (git ignores it) and drives Debian's
+# chromium. LIGHTHOUSE_ARGS=--desktop for the desktop preset.
+LIGHTHOUSE_VERSION := 12.8.2
+lighthouse: demo
+	@if [ "$$(.lighthouse/node_modules/.bin/lighthouse --version 2>/dev/null)" != "$(LIGHTHOUSE_VERSION)" ]; then \
+	  npm install --prefix .lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION); fi
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .lighthouse
