@@ -29,7 +29,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request_id_from(request.headers.get(HEADER))
+        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

@@ -22,6 +22,10 @@ NEW_VARIABLES = (
     "S3_CUSTOM_DOMAIN",
     "DATABASE_REPLICA_URL",
     "DATABASE_REPLICA_PIN_SECONDS",
+    "VARNISH_PURGE_URLS",
+    "FASTLY_SERVICE_ID",
+    "LOG_FORMAT",
+    "SERVE_MEDIA",
 )
 
 
@@ -99,6 +103,7 @@ def test_s3_media_storage_takes_its_bucket_and_keys_from_the_environment(setting
         ({"MEDIA_STORAGE": "s3"}, "S3_BUCKET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be local or s3, not 'ftp'"),
         ({"DATABASE_REPLICA_PIN_SECONDS": "soon"}, "DATABASE_REPLICA_PIN_SECONDS must be a whole"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json, not 'xml'"),
     ],
 )
 def test_a_wrong_setting_is_refused_by_name(settings_from, variables, message):
@@ -123,3 +128,12 @@ def test_a_replica_url_adds_the_replica_its_router_and_the_pin(settings_from):
     )
     assert loaded["PAGE_CACHE_PURGERS"][0] == "newsroom.replica.ReplicaLagPurger"
     assert loaded["DATABASE_REPLICA_PIN_SECONDS"] == 5
+
+
+def test_json_logs_format_every_line_and_log_each_request(settings_from):
+    loaded = settings_from(LOG_FORMAT="json")
+
+    console = loaded["LOGGING"]["handlers"]["console"]
+    assert console["formatter"] == "json" and console["filters"] == ["request_id"]
+    assert loaded["LOG_REQUESTS"] is True
+    assert settings_from()["LOG_REQUESTS"] is False
