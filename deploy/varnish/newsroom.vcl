@@ -70,6 +70,8 @@ sub vcl_backend_response {
     }
     # s-maxage sets the time to live and stale-while-revalidate the grace (Varnish reads
     # both from Cache-Control); Set-Cookie still makes a response private (built-in VCL).
+    # The request id belongs to the request that rendered the page, not to later readers.
+    unset beresp.http.X-Request-ID;
 }
 
 sub vcl_backend_error {
