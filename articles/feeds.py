@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from articles.languages import default_language
 from articles.models import Article, Correction, Section
 from newsroom.site import ConfiguredSiteRequest
 
@@ -14,7 +15,10 @@ class LatestArticlesFeed(Feed):
     description_template = None
 
     def get_feed(self, obj, request):
-        return super().get_feed(obj, ConfiguredSiteRequest(request))
+        # A section's feed is in its language (<language>, its words); the others in the
+        # site's main one.
+        with translation.override(obj.language if obj is not None else default_language()):
+            return super().get_feed(obj, ConfiguredSiteRequest(request))
 
     def title(self, section=None):
         return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME

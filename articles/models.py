@@ -3,11 +3,13 @@ from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles import renditions
 from articles.html import BODY_EDITOR_EXTENSIONS, rendition_prefix, sanitize_body
 from articles.imaging import normalise_upload, safe_stem
+from articles.languages import default_language, direction, language_choices
 from articles.storage import original_storage
 
 
@@ -32,9 +35,50 @@ def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> 
     return candidate
 
 
-class Section(models.Model):
+class LocalizedName(NamedTuple):
+    """A name as a page in some language shows it, with the language it is written in."""
+
+    text: str
+    language: str  # "" when the name belongs to no one language (a person's).
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language) if self.language else ""
+
+
+class OtherNames(models.Model):
+    """A name with spellings for pages in other languages (a section, a byline)."""
+
+    other_names = models.JSONField(
+        "names in other languages",
+        default=dict,
+        blank=True,
+        help_text="The name as pages in each other language show it, by language code.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def name_in(self, language: str) -> LocalizedName:
+        """The name a page in this language shows: its own spelling there, else the name."""
+        other = (self.other_names or {}).get(language, "").strip()
+        if other:
+            return LocalizedName(other, language)
+        return LocalizedName(self.name, getattr(self, "language", ""))
+
+
+class Section(OtherNames):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    language = models.CharField(
+        max_length=12,
+        choices=language_choices,
+        default=default_language,
+        help_text="The language of the section's name and of its page.",
+    )
     description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the site navigation: lower numbers come first."
@@ -74,7 +118,7 @@ class AuthorQuerySet(models.QuerySet):
         )
 
 
-class Author(models.Model):
+class Author(OtherNames):
     """A byline: a staff writer, a guest, an agency or "Staff Reporter"."""
 
     name = models.CharField(max_length=150)
@@ -358,6 +402,20 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def with_translations(self):
+        """Each article with its published translations (and its original) as
+        `translation_links`, in the same query: a list of dicts with pk, slug, language
+        and headline, by language."""
+        original = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
+        family = (
+            Article.objects.published()
+            .filter(Q(pk=original) | Q(translation_of=original))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("language", "pk")
+            .values(link=JSONObject(pk="pk", slug="slug", language="language", headline="headline"))
+        )
+        return self.annotate(translation_links=ArraySubquery(family))
+
     def with_bylines(self):
         """Articles with section, lead image and ordered bylines in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
@@ -461,6 +519,24 @@ class Article(models.Model):
         config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_body, blank=True
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # Choices from settings.ARTICLE_LANGUAGES, read when asked: no migration per newsroom.
+    # The database's own default serves rows bulk-loaded by SQL (the benchmarks); the app
+    # always sets the language itself.
+    language = models.CharField(
+        max_length=12,
+        choices=language_choices,
+        default=default_language,
+        db_default="en",
+        help_text="The language the story is written in: its page, direction and search follow it.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this one translates. Each page then links to the other.",
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_articles"
@@ -543,6 +619,9 @@ class Article(models.Model):
                 condition=Q(is_front_page_lead=True),
                 name="article_front_lead_idx",
             ),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_language_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -557,6 +636,16 @@ class Article(models.Model):
                 fields=["front_page_slot"],
                 condition=Q(front_page_slot__isnull=False),
                 name="article_front_page_slot_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")),
+                name="article_not_its_own_translation",
+            ),
+            # One translation per language: readers get one "Read in ..." link for each.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=Q(translation_of__isnull=False),
+                name="article_one_translation_per_language",
             ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
@@ -575,6 +664,48 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk:
+            raise ValidationError({"translation_of": "A story cannot be its own translation."})
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": f"“{original}” is itself a translation: link this one "
+                    f"to the story it translates, “{original.translation_of}”."
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {
+                    "translation_of": "A translation is in another language than the story it "
+                    "translates: change its language first."
+                }
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": "Other stories translate this one, so it cannot itself "
+                    "be a translation: link them to the original instead."
+                }
+            )
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def translations_for_readers(self) -> list["ArticleTranslation"]:
+        """Its published translations and original, as with_translations() fetched them."""
+        links = getattr(self, "translation_links", None)
+        if links is None:
+            links = Article.objects.filter(pk=self.pk).with_translations()
+            links = links.values_list("translation_links", flat=True).first() or []
+        return [ArticleTranslation(**link) for link in links]
 
     @property
     def is_published(self) -> bool:
@@ -596,6 +727,22 @@ class Article(models.Model):
             and self.substantively_updated_at is not None
             and self.substantively_updated_at > self.published_at
         )
+
+
+class ArticleTranslation(NamedTuple):
+    """Another language's version of an article, enough to link to it."""
+
+    pk: int
+    slug: str
+    language: str
+    headline: str
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
 
 class Byline(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from articles.models import Article, Author, Section
-from newsroom.site import site_host, site_is_secure
+from newsroom.site import absolute_url, site_host, site_is_secure
 
 
 class SiteSitemap(Sitemap):
@@ -19,7 +19,32 @@ class ArticleSitemap(SiteSitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("pk", "slug", "updated_at").order_by("-pk")
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "updated_at", "language", "translation_of_id")
+            .with_translations()
+            .order_by("-pk")
+        )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # A story and its translations name each other (and themselves) as alternates, as
+        # their pages' hreflang links do; Django's sitemap template writes the xhtml:link.
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            article = url["item"]
+            translations = article.translations_for_readers
+            if translations:
+                url["alternates"] = [
+                    {"location": url["location"], "lang_code": article.language},
+                    *(
+                        {
+                            "location": absolute_url(other.get_absolute_url()),
+                            "lang_code": other.language,
+                        }
+                        for other in translations
+                    ),
+                ]
+        return urls
 
     def lastmod(self, article):
         return article.updated_at

@@ -33,12 +33,13 @@ def article_news_data(article: Article, corrections) -> dict:
         "@type": "NewsArticle",
         "mainEntityOfPage": absolute_url(article.get_absolute_url()),
         "headline": article.headline,
+        "inLanguage": article.language,
         "datePublished": article.published_at.isoformat(),
         "dateModified": modified.isoformat(),
         "author": [
             {
                 "@type": "Person",
-                "name": byline.author.name,
+                "name": byline.author.name_in(article.language).text,
                 "url": absolute_url(byline.author.get_absolute_url()),
             }
             for byline in article.bylines.all()
@@ -51,6 +52,14 @@ def article_news_data(article: Article, corrections) -> dict:
     }
     if article.standfirst:
         data["description"] = article.standfirst
+    # The same story in other languages: the original it translates, or its translations.
+    for other in article.translations_for_readers:
+        work = {"@type": "NewsArticle", "@id": absolute_url(other.get_absolute_url())}
+        work["inLanguage"] = other.language
+        if other.pk == article.translation_of_id:
+            data["translationOfWork"] = work
+        else:
+            data.setdefault("workTranslation", []).append(work)
     picture = article.lead_image.picture("full") if article.lead_image_id else None
     if picture is not None:
         data["image"] = [_absolute(picture.fallback[-1].url)]

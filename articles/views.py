@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
@@ -62,6 +63,7 @@ def article_detail(request, pk, slug=None):
     articles = (
         readable_articles(request)
         .with_bylines()
+        .with_translations()
         .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
     )
     article = get_object_or_404(articles, pk=pk)
@@ -74,17 +76,21 @@ def article_detail(request, pk, slug=None):
         Article.objects.published()
         .filter(section_id=article.section_id)
         .exclude(pk=article.pk)
-        .only("pk", "slug", "headline", "published_at")[: settings.MORE_IN_SECTION_COUNT]
+        .only("pk", "slug", "headline", "published_at", "language")[
+            : settings.MORE_IN_SECTION_COUNT
+        ]
     )
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "corrections": article.corrections.all(),
-            "more_in_section": more_in_section,
-        },
-    )
+    # The page speaks the story's language: its interface, dates and direction.
+    with translation.override(article.language):
+        return render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "corrections": article.corrections.all(),
+                "more_in_section": more_in_section,
+            },
+        )
 
 
 class PaginatedArticleListView(ListView):
@@ -102,6 +108,11 @@ class PaginatedArticleListView(ListView):
 @method_decorator(cache_public_page, name="dispatch")
 class SectionDetailView(PaginatedArticleListView):
     template_name = "articles/section_detail.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        # Rendered here, not later by the handler, so the page is in the section's language.
+        with translation.override(self.section.language):
+            return super().render_to_response(context, **response_kwargs).render()
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
