@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick faults clean test-under-load messages translations
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load messages translations
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -97,6 +97,10 @@ bench: install-dev
 
 bench-quick: install-dev
 	$(PY) benchmarks/pages_http.py --quick
+
+# Each public page rendered in-process with the page cache off: CPU time and where it goes.
+profile: install-dev
+	$(PY) benchmarks/profile_pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles

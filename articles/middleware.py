@@ -17,7 +17,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from articles.cache import page_key, page_timetable
-from articles.pagestore import CachedPage, page_store
+from articles.pagestore import CachedPage, PageHit, page_store
+from articles.purgers import has_remote_purgers, purge_batch
 
 MESSAGES_COOKIE = "messages"
 
@@ -30,9 +31,9 @@ class PageCacheMiddleware:
         if not self._may_serve_cached(request):
             return self.get_response(request)
         key = page_key(request)
-        page = page_store().get(key)
-        if page is not None:
-            return self._respond(request, page, "hit")
+        gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        if (hit := page_store().get(key, gzipped=gzipped)) is not None:
+            return self._respond(request, hit, "hit")
         response = self.get_response(request)
         tags = getattr(request, "page_tags", None)
         if (
@@ -52,7 +53,7 @@ class PageCacheMiddleware:
             timeout = max(1, min(timeout, math.ceil(seconds_left)))
         page = CachedPage.from_response(response, tags, expires_at=time.time() + timeout)
         page_store().set(key, page, timeout=timeout, not_after=next_change)
-        return self._respond(request, page, "miss")
+        return self._respond(request, page.hit(gzipped=gzipped), "miss")
 
     def _may_serve_cached(self, request) -> bool:
         return (
@@ -62,10 +63,9 @@ class PageCacheMiddleware:
             and MESSAGES_COOKIE not in request.COOKIES
         )
 
-    def _respond(self, request, page: CachedPage, outcome: str):
-        gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+    def _respond(self, request, page: PageHit, outcome: str):
         # Each encoding is its own representation, so each has its own ETag.
-        etag = page.etag[:-1] + '-gzip"' if gzipped else page.etag
+        etag = page.etag[:-1] + '-gzip"' if page.gzipped else page.etag
         remaining = max(0, int(page.expires_at - time.time()))
         cache_control = (
             f"public, max-age=0, s-maxage={remaining}, "
@@ -75,12 +75,11 @@ class PageCacheMiddleware:
         if wanted and (etag in parse_etags(wanted) or "*" in wanted):
             response = HttpResponseNotModified()
         else:
-            body = page.gzipped if gzipped else page.body
-            response = HttpResponse(body if request.method == "GET" else b"")
+            response = HttpResponse(page.content if request.method == "GET" else b"")
             for name, value in page.headers:
                 response[name] = value
-            response["Content-Length"] = str(len(body))
-            if gzipped:
+            response["Content-Length"] = str(len(page.content))
+            if page.gzipped:
                 response["Content-Encoding"] = "gzip"
         response["ETag"] = etag
         response["Cache-Control"] = cache_control
@@ -90,3 +89,21 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = outcome
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
+
+
+class PurgeBatchMiddleware:
+    """Send Varnish or the CDN one purge per request, after the request's commits.
+
+    A save in the admin, a bulk moderation action or a publish touching many listings all
+    end in one call per cache, sent before the response leaves: the editor's next page
+    load already finds the purged pages gone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not has_remote_purgers():
+            return self.get_response(request)
+        with purge_batch():
+            return self.get_response(request)

@@ -2,11 +2,13 @@
 
 A store keeps each page's final bytes (plain and gzip-compressed) with its surrogate keys
 (tags such as ``article-42`` or ``front``). Purging a tag removes every page that carries
-it and no other. Two stores:
+it and no other. A hit asks for one representation (``PageHit``), the one it will send.
+Two stores:
 
 - ``DatabasePageStore``: an UNLOGGED PostgreSQL table with a GIN index on the tags. A hit
-  is one primary-key lookup; a purge is one DELETE; entries expire by time, and culling
-  removes the soonest-to-expire rows, never by counting the table on every write.
+  is one primary-key lookup reading only the representation asked for; a purge is one
+  DELETE; entries expire by time, and culling removes the soonest-to-expire rows, never by
+  counting the table on every write.
 - ``CachePageStore``: any Django cache (Redis in production, local memory in tests). Each
   tag has a version; a page remembers the versions it was stored under, and a purge bumps
   the version, so the page no longer matches.
@@ -39,6 +41,16 @@ class CachedPage:
     tags: frozenset[str] = field(default_factory=frozenset)
     expires_at: float = 0.0
 
+    def hit(self, *, gzipped: bool) -> "PageHit":
+        return PageHit(
+            headers=self.headers,
+            content=self.gzipped if gzipped else self.body,
+            gzipped=gzipped,
+            etag=self.etag,
+            tags=self.tags,
+            expires_at=self.expires_at,
+        )
+
     @classmethod
     def from_response(cls, response, tags, *, expires_at: float) -> "CachedPage":
         body = response.content
@@ -59,10 +71,22 @@ class CachedPage:
         )
 
 
+@dataclass(frozen=True)
+class PageHit:
+    """One representation of a stored page, as a hit sends it."""
+
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    gzipped: bool
+    etag: str
+    tags: frozenset[str]
+    expires_at: float
+
+
 class PageStore:
     """Keep pages by key and drop them by tag; subclasses choose where."""
 
-    def get(self, key: str) -> CachedPage | None:
+    def get(self, key: str, *, gzipped: bool) -> PageHit | None:
         raise NotImplementedError
 
     def set(self, key: str, page: CachedPage, *, timeout: int, not_after=None) -> None:
@@ -82,24 +106,48 @@ class DatabasePageStore(PageStore):
     # and counting the table on every write is what made the old cache slow.
     cull_probability = 0.01
 
-    def get(self, key):
+    def get(self, key, *, gzipped):
+        content = "gzipped" if gzipped else "body"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT value FROM {PAGE_TABLE} WHERE key = %s AND expires_at > now()", [key]
+                f"SELECT headers, etag, {content}, tags, "
+                "extract(epoch FROM expires_at)::float8 "
+                f"FROM {PAGE_TABLE} WHERE key = %s AND expires_at > now()",
+                [key],
             )
             row = cursor.fetchone()
-        return pickle.loads(row[0]) if row else None
+        if row is None:
+            return None
+        headers, etag, content, tags, expires_at = row
+        return PageHit(
+            headers=pickle.loads(headers),
+            content=bytes(content),
+            gzipped=gzipped,
+            etag=etag,
+            tags=frozenset(tags),
+            expires_at=expires_at,
+        )
 
     def set(self, key, page, *, timeout, not_after=None):
-        value = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        headers = pickle.dumps(page.headers, protocol=pickle.HIGHEST_PROTOCOL)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {PAGE_TABLE} (key, tags, value, expires_at) "
-                "VALUES (%s, %s, %s, LEAST(now() + make_interval(secs => %s), "
+                f"INSERT INTO {PAGE_TABLE} (key, tags, headers, etag, body, gzipped, expires_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, LEAST(now() + make_interval(secs => %s), "
                 "COALESCE(%s, 'infinity'::timestamptz))) "
-                "ON CONFLICT (key) DO UPDATE SET tags = EXCLUDED.tags, value = EXCLUDED.value, "
-                "expires_at = EXCLUDED.expires_at",
-                [key, sorted(page.tags), value, timeout, not_after],
+                "ON CONFLICT (key) DO UPDATE SET tags = EXCLUDED.tags, "
+                "headers = EXCLUDED.headers, etag = EXCLUDED.etag, body = EXCLUDED.body, "
+                "gzipped = EXCLUDED.gzipped, expires_at = EXCLUDED.expires_at",
+                [
+                    key,
+                    sorted(page.tags),
+                    headers,
+                    page.etag,
+                    page.body,
+                    page.gzipped,
+                    timeout,
+                    not_after,
+                ],
             )
             if random.random() < self.cull_probability:
                 self._cull(cursor)
@@ -160,7 +208,7 @@ class CachePageStore(PageStore):
         found = self.cache.get_many([self._tag_key(tag) for tag in tags])
         return {tag: found.get(self._tag_key(tag)) for tag in tags}
 
-    def get(self, key):
+    def get(self, key, *, gzipped):
         entry = self.cache.get(f"page:{key}")
         if entry is None:
             return None
@@ -173,7 +221,7 @@ class CachePageStore(PageStore):
             if state[1] is not None and now >= state[1]:
                 self._bump(tag)
                 return None
-        return page
+        return page.hit(gzipped=gzipped)
 
     def set(self, key, page, *, timeout, not_after=None):
         # `timeout` is already cut to `not_after` by this process's clock, which this

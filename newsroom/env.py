@@ -34,6 +34,13 @@ class Env(environ.Env):
             value = self.ENVIRON.get(var)
             raise ImproperlyConfigured(f"{var} must be a whole number, not {value!r}") from error
 
+    def float(self, var, default=environ.Env.NOTSET):
+        try:
+            return super().float(var, default=default)
+        except ValueError as error:
+            value = self.ENVIRON.get(var)
+            raise ImproperlyConfigured(f"{var} must be a number, not {value!r}") from error
+
     def list(self, var, cast=None, default=environ.Env.NOTSET):
         return [
             item.strip() for item in super().list(var, cast=cast, default=default) if item.strip()

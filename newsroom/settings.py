@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth, messages and CSP: a cache hit needs none of them.
     "articles.middleware.PageCacheMiddleware",
+    # Inside the page cache (a hit purges nothing), around every view that may purge.
+    "articles.middleware.PurgeBatchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,8 +148,26 @@ PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=200_000)
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
 # A new comment refreshes its article at once, and the counts on listings within this.
 PAGE_CACHE_LISTING_LAG_SECONDS = env.int("PAGE_CACHE_LISTING_LAG_SECONDS", default=10)
-# Told which surrogate keys changed; add a CDN's purger here.
+# Told which surrogate keys changed: the app's own store, then the caches in front of it.
 PAGE_CACHE_PURGERS = ["articles.purgers.LocalPurger"]
+# Varnish servers (deploy/varnish/newsroom.vcl) to send xkey purges to, e.g.
+# http://10.0.0.5:6081/ each; they must let this server's address purge (their ACL).
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+for url in VARNISH_PURGE_URLS:
+    if not url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"VARNISH_PURGE_URLS must be http(s):// addresses, not {url!r}")
+if VARNISH_PURGE_URLS:
+    PAGE_CACHE_PURGERS.append("articles.purgers.VarnishPurger")
+# Fastly, purged by surrogate key through its API (a token allowed purge_select).
+FASTLY_SERVICE_ID = env.str("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env.str("FASTLY_API_TOKEN", default="")
+FASTLY_API_URL = env.str("FASTLY_API_URL", default="https://api.fastly.com").rstrip("/")
+if FASTLY_SERVICE_ID:
+    if not FASTLY_API_TOKEN:
+        raise ImproperlyConfigured("FASTLY_API_TOKEN must be set with FASTLY_SERVICE_ID.")
+    PAGE_CACHE_PURGERS.append("articles.purgers.FastlyPurger")
+# An editor's save waits at most this long for each cache to answer a purge.
+PAGE_CACHE_PURGE_TIMEOUT_SECONDS = env.float("PAGE_CACHE_PURGE_TIMEOUT_SECONDS", default=2.0)
 # The query parameters public pages read (listing and comment-thread pages); any other
 # parameter leaves the cached page the same.
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page"}

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_image_renditions_made_for'),
+        ('articles', '0013_page_cache_representations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

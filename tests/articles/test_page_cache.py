@@ -223,8 +223,30 @@ def test_the_database_page_store_purges_by_tag_and_lets_lazy_purges_lag():
     store.purge({"article-1"})
     store.purge({"article-2"}, within=60)
 
-    assert store.get("a") is None
-    assert store.get("b") == page_b  # still there, now expiring within the minute
+    assert store.get("a", gzipped=False) is None
+    still_there = store.get("b", gzipped=False)  # now expiring within the minute
+    assert still_there.content == b"b" and still_there.tags == {"article-2"}
+
+
+def test_the_database_page_store_hands_back_the_representation_asked_for():
+    store = DatabasePageStore()
+    body = b"<p>Budget passed</p>" * 500
+    page = CachedPage(
+        headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+        gzipped=gzip.compress(body),
+        etag='"v1"',
+        tags={"article-7", "front"},
+    )
+    store.set("budget", page, timeout=300)
+
+    plain = store.get("budget", gzipped=False)
+    compressed = store.get("budget", gzipped=True)
+
+    assert plain.content == body and not plain.gzipped
+    assert gzip.decompress(compressed.content) == body and compressed.gzipped
+    assert compressed.headers == page.headers and compressed.etag == '"v1"'
+    assert compressed.tags == {"article-7", "front"}
 
 
 def test_rate_limit_counters_outlive_any_churn_of_cached_pages(settings):
