@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load messages translations
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore messages translations
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -101,6 +101,17 @@ bench-quick: install-dev
 # Each public page rendered in-process with the page cache off: CPU time and where it goes.
 profile: install-dev
 	$(PY) benchmarks/profile_pages.py
+
+# The database (pg_dump, one snapshot) and every stored file, into backups/newsroom-<UTC time>
+# (BACKUP_ROOT moves it). `make restore BACKUP=backups/newsroom-...` brings one back into an
+# empty database (created if missing) and empty storage; it refuses anything else.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Name the backup folder: make restore BACKUP=backups/newsroom-..." >&2; exit 2; fi
+	@$(PY) -m newsroom.dbsetup
+	$(PY) manage.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) staticfiles

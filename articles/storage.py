@@ -12,6 +12,7 @@ import tempfile
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.urls import reverse
+from storages.backends.s3 import S3Storage
 
 
 class StorageRefused(OSError):
@@ -80,6 +81,28 @@ class OriginalStorage(WholeFilesStorage):
 
     def url(self, name):
         # Staff only: the view checks the permission; there is no public address at all.
+        return reverse("articles:image-original", kwargs={"name": name})
+
+
+class S3MediaStorage(S3Storage):
+    """Renditions in object storage (MEDIA_STORAGE=s3), under media/ in the bucket.
+
+    Their addresses are plain (no signature), so a CDN or the bucket's own web endpoint can
+    serve them; a rendition's name changes with its content, so it may be cached for good.
+    """
+
+    location = "media"
+    querystring_auth = False
+    object_parameters = {"CacheControl": "public, max-age=31536000, immutable"}
+
+
+class S3OriginalStorage(S3Storage):
+    """Uploaded originals in object storage, under originals/: never given a public address."""
+
+    location = "originals"
+    default_acl = "private"
+
+    def url(self, name, *args, **kwargs):
         return reverse("articles:image-original", kwargs={"name": name})
 
 

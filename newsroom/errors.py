@@ -3,9 +3,8 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
-from django.views.defaults import server_error as django_server_error
 
 # Long enough for PostgreSQL to come back from a restart, short enough to feel like a hiccup.
 RETRY_AFTER_SECONDS = 5
@@ -17,11 +16,12 @@ def server_error(request, template_name="500.html"):
     if not isinstance(error, (OperationalError, InterfaceError)) and not (
         isinstance(error, DatabaseError) and _connection_is_broken()
     ):
-        return django_server_error(request, template_name)
+        # The reference lets a reader's message be matched to our log lines.
+        return HttpResponseServerError(loader.render_to_string(template_name, _reference(request)))
     # Throw the dead connections away now, so the next request starts on a fresh one.
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response = HttpResponse(loader.render_to_string("503.html", _reference(request)), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -33,3 +33,7 @@ def _connection_is_broken() -> bool:
         for connection in connections.all(initialized_only=True)
         if connection.connection is not None
     )
+
+
+def _reference(request) -> dict:
+    return {"request_id": getattr(request, "request_id", "")}

@@ -130,14 +130,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # live in a store of their own. Redis when CACHE_URL names it (the production choice);
 # otherwise UNLOGGED tables in the shared PostgreSQL database (db://table), so several
 # gunicorn workers agree without another service.
-CACHES = {"default": env.newsroom_cache("CACHE_URL", default="db://newsroom_cache")}
+# REDIS_URL (the many-servers setting, see "Running on many machines") stands for CACHE_URL.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {"default": env.newsroom_cache("CACHE_URL", default=REDIS_URL or "db://newsroom_cache")}
 if CACHES["default"]["BACKEND"] == Env.CACHE_SCHEMES["db"]:
     # Found by key and purged by tag in one table (articles/pagestore.py).
     PAGE_CACHE_STORE = "articles.pagestore.DatabasePageStore"
 else:
     PAGE_CACHE_STORE = "articles.pagestore.CachePageStore"
     CACHES["pages"] = {
-        **env.newsroom_cache("PAGE_CACHE_URL", default=env.str("CACHE_URL", default="")),
+        **env.newsroom_cache(
+            "PAGE_CACHE_URL", default=env.str("CACHE_URL", default="") or REDIS_URL
+        ),
         "KEY_PREFIX": "pages",
     }
     if CACHES["pages"]["BACKEND"] == Env.CACHE_SCHEMES["locmem"]:
@@ -390,3 +394,86 @@ COMMENTS_QUEUE_RECENT_HOURS = env.int("COMMENTS_QUEUE_RECENT_HOURS", default=24)
 # (0 = no cap). The thresholds above count distinct networks, not reports.
 COMMENTS_REPORT_LIMIT_PER_NETWORK = env.int("COMMENTS_REPORT_LIMIT_PER_NETWORK", default=10)
 COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", default=3600)
+
+# --- Running on many machines (README: "Running on many machines"). Unset, nothing here
+# changes how one server runs.
+
+# Uploaded originals and renditions in S3-compatible object storage instead of local disk.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    S3_OPTIONS = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        # As on disk, a second upload of the same name gets a new name, never overwrites.
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "articles.storage.S3MediaStorage",
+        "OPTIONS": {
+            **S3_OPTIONS,
+            "custom_domain": env.str("S3_CUSTOM_DOMAIN", default="") or None,
+        },
+    }
+    STORAGES["originals"] = {"BACKEND": "articles.storage.S3OriginalStorage", "OPTIONS": S3_OPTIONS}
+    # The app cannot serve what is not on its disk.
+    SERVE_MEDIA = False
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}")
+
+# A streaming replica for public reads; the primary for writes, staff and anyone who just
+# wrote (newsroom/replica.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# How far the replica may lag: a client that posted, and pages rendered after a change,
+# read the primary for this long.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+# Public paths that always read the primary: a preview link is opened right after a save.
+DATABASE_REPLICA_PRIMARY_PATHS = ("/admin/", "/preview/")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests run it against the test database: the same rows, another connection.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("articles.middleware.PageCacheMiddleware"),
+        "newsroom.replica.ReplicaMiddleware",
+    )
+    PAGE_CACHE_PURGERS = ["newsroom.replica.ReplicaLagPurger", *PAGE_CACHE_PURGERS]
+
+# Load balancers' health checks first of all (newsroom/health.py), then the request id
+# every log line, task and error page of the request carries (newsroom/requestlog.py).
+INSTALLED_APPS.append("newsroom.apps.NewsroomConfig")
+MIDDLEWARE[:0] = [
+    "newsroom.health.HealthCheckMiddleware",
+    "newsroom.requestlog.RequestIdMiddleware",
+]
+# "json": one JSON object per log line, and one line per request (method, path, status,
+# duration, request id, staff user id).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOG_REQUESTS = LOG_FORMAT == "json"
+LOGGING["filters"] = {"request_id": {"()": "newsroom.requestid.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# A task RUNNING this long lost its worker: `manage.py requeue_stale_tasks` queues it again.
+# Longer than any task ever takes (a 24 MP photo's renditions: well under a minute).
+TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=900)
+
+# Where `make backup` writes its timestamped folders (keep them on another machine too).
+BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))

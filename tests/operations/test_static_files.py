@@ -1,0 +1,34 @@
+"""Static files on many servers: hashed names, so every server and cache may keep them for good."""
+
+import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+from django.test import Client
+
+
+@pytest.fixture
+def collected(settings, tmp_path):
+    """`collectstatic` as production runs it (DEBUG off), on one stylesheet of our own."""
+    source = tmp_path / "static"
+    source.mkdir()
+    (source / "site.css").write_text("body { color: #111; }\n")
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    return settings.STATIC_ROOT
+
+
+def test_static_files_get_hashed_names_and_a_year_of_caching(collected):
+    address = staticfiles_storage.url("site.css")
+
+    response = Client().get(address)
+
+    assert address != "/static/site.css" and address.startswith("/static/site.")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
