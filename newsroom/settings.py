@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "comments",
+    # The read API (django-ninja); "ninja" serves Swagger UI from our own static files.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -394,6 +397,12 @@ COMMENTS_QUEUE_RECENT_HOURS = env.int("COMMENTS_QUEUE_RECENT_HOURS", default=24)
 # (0 = no cap). The thresholds above count distinct networks, not reports.
 COMMENTS_REPORT_LIMIT_PER_NETWORK = env.int("COMMENTS_REPORT_LIMIT_PER_NETWORK", default=10)
 COMMENTS_REPORT_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_REPORT_LIMIT_WINDOW_SECONDS", default=3600)
+
+# --- Read API (/api/v1/). Pages are bounded so no request can ask for the whole archive.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Deep pages cost an OFFSET scan; past this, clients narrow with published_before.
+API_MAX_PAGE = env.int("API_MAX_PAGE", default=500)
 
 # --- Running on many machines (README: "Running on many machines"). Unset, nothing here
 # changes how one server runs.

@@ -22,6 +22,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("comments/", include("comments.urls")),
+    path("", include("api.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["articles", "comments"]
+APPS = ["articles", "comments", "api"]
 
 
 def modules_of(app: str) -> dict[str, Path]:

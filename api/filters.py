@@ -1,0 +1,40 @@
+"""The filters a client may put on the article list, checked before any query runs."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import model_validator
+
+
+class ArticleFilters(Schema):
+    section: str | None = Field(None, description="A section's slug (see /sections).")
+    author: str | None = Field(None, description="An author's slug (see /authors).")
+    published_after: datetime | None = Field(
+        None,
+        description="Only stories published at or after this moment: a date "
+        "(2026-12-01, midnight in the site's time zone) or a date and time with a zone.",
+    )
+    published_before: datetime | None = Field(
+        None, description="Only stories published before this moment, in the same form."
+    )
+
+    @model_validator(mode="after")
+    def _range_is_forward(self):
+        if self.published_after and self.published_before:
+            if self.after() >= self.before():
+                raise ValueError("published_after must be earlier than published_before.")
+        return self
+
+    def after(self) -> datetime | None:
+        return _aware(self.published_after)
+
+    def before(self) -> datetime | None:
+        return _aware(self.published_before)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # A bare date or time means the site's own clock, as readers see dates on its pages.
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment)

@@ -1,0 +1,152 @@
+"""What the API returns: typed shapes that also write its OpenAPI description.
+
+Addresses are absolute, built from SITE_URL (never from the request's Host header), so a
+client can follow them as they come.
+"""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from articles.renditions import FALLBACK_FORMAT, FORMATS
+from newsroom.site import absolute_url
+
+
+def _absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else absolute_url(url)
+
+
+class RenditionOut(Schema):
+    url: str
+    width: int
+    height: int
+    type: str = Field(description='The file\'s media type, e.g. "image/avif".')
+
+
+class ImageOut(Schema):
+    url: str = Field(description="A mid-sized JPEG of the photo.")
+    width: int = Field(description="The largest rendition's width.")
+    height: int
+    alt_text: str = Field(description="Empty for a decorative image.")
+    caption: str
+    credit: str
+    renditions: list[RenditionOut] = Field(description="Every size, modern formats first.")
+
+    @classmethod
+    def of(cls, image, crop: str) -> "ImageOut | None":
+        picture = image.picture(crop) if image else None
+        if picture is None:
+            return None
+        jpeg = FORMATS[FALLBACK_FORMAT]["mime"]
+        renditions = [
+            RenditionOut(url=_absolute(s.url), width=s.width, height=s.height, type=mime)
+            for sources, mime in ((picture.modern, picture.modern_type), (picture.fallback, jpeg))
+            for s in sources
+        ]
+        return cls(
+            url=_absolute(picture.fallback_src),
+            width=picture.width,
+            height=picture.height,
+            alt_text="" if image.is_decorative else image.alt_text,
+            caption=image.caption,
+            credit=image.credit,
+            renditions=renditions,
+        )
+
+
+class SectionOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    url: str = Field(description="The section's page for readers.")
+
+    @staticmethod
+    def resolve_url(section) -> str:
+        return absolute_url(section.get_absolute_url())
+
+
+class SectionRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class AuthorRef(Schema):
+    id: int
+    name: str
+    slug: str
+    url: str
+
+    @staticmethod
+    def resolve_url(author) -> str:
+        return absolute_url(author.get_absolute_url())
+
+
+class AuthorOut(AuthorRef):
+    bio: str
+    photo: ImageOut | None = Field(description="A square portrait, when there is one.")
+
+    @staticmethod
+    def resolve_photo(author) -> ImageOut | None:
+        return ImageOut.of(author.photo, "square")
+
+
+class BylineOut(Schema):
+    role: str = Field(description='Shown before the name, e.g. "Additional reporting by".')
+    author: AuthorRef
+
+
+class CorrectionOut(Schema):
+    text: str
+    published_at: datetime
+
+
+class ArticleSummary(Schema):
+    id: int
+    headline: str
+    slug: str
+    standfirst: str
+    url: str = Field(description="The article's page for readers.")
+    section: SectionRef
+    bylines: list[BylineOut]
+    published_at: datetime
+    updated_at: datetime | None = Field(
+        description="When an editor last marked a change as a substantive update, if after "
+        "publication."
+    )
+    lead_image: ImageOut | None
+    comment_count: int
+
+    @staticmethod
+    def resolve_url(article) -> str:
+        return absolute_url(article.get_absolute_url())
+
+    @staticmethod
+    def resolve_bylines(article) -> list:
+        return list(article.bylines.all())
+
+    @staticmethod
+    def resolve_updated_at(article) -> datetime | None:
+        return article.substantively_updated_at if article.was_updated_after_publishing else None
+
+    @staticmethod
+    def resolve_lead_image(article) -> ImageOut | None:
+        return ImageOut.of(article.lead_image, "full")
+
+
+class ArticleDetail(ArticleSummary):
+    body: str = Field(description="The story as sanitised HTML.")
+    corrections: list[CorrectionOut]
+
+    @staticmethod
+    def resolve_corrections(article) -> list:
+        # Prefetched with only the corrections already made (see api.views).
+        return list(article.corrections.all())
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict] = Field(
+        default_factory=list, description="For bad parameters: each parameter and its problem."
+    )

@@ -1,0 +1,133 @@
+"""The read API's endpoints: published articles, their sections and their authors.
+
+Every article comes through `Article.objects.published()`, whoever asks: the API shows
+what any reader may see, never a draft, a scheduled story or an unpublished one, even to
+a signed-in editor. Each endpoint runs a fixed number of queries however many rows it
+returns.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Path, Query, Router
+from ninja.pagination import paginate
+
+from api.conditional import conditional
+from api.errors import BadParameter
+from api.filters import ArticleFilters
+from api.pagination import PageWithoutCount
+from api.schemas import ArticleDetail, ArticleSummary, AuthorOut, ErrorOut, SectionOut
+from articles.models import Article, Author, Correction, Rendition, Section
+
+router = Router()
+
+NOT_FOUND = {404: ErrorOut}
+BAD_REQUEST = {400: ErrorOut}
+
+
+def _articles():
+    # Lead photos whose rendition set is not complete yet read their rows: one query.
+    return (
+        Article.objects.published()
+        .for_listing()
+        .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
+    )
+
+
+def _authors():
+    return (
+        Author.objects.known_to_readers()
+        .select_related("photo")
+        .prefetch_related(Prefetch("photo__renditions", Rendition.objects.for_pictures()))
+    )
+
+
+@router.get(
+    "/articles",
+    response={200: list[ArticleSummary], **BAD_REQUEST},
+    url_name="article-list",
+    tags=["articles"],
+    summary="Published articles, newest first",
+)
+@conditional
+@paginate(PageWithoutCount)
+def list_articles(request, filters: Query[ArticleFilters]):
+    articles = _articles()
+    if filters.section is not None:
+        section = Section.objects.filter(slug=filters.section).only("pk").first()
+        if section is None:
+            raise BadParameter("section", f"No section has the slug {filters.section!r}.")
+        articles = articles.filter(section=section)
+    if filters.author is not None:
+        author = Author.objects.known_to_readers().filter(slug=filters.author).first()
+        if author is None:
+            raise BadParameter("author", f"No author has the slug {filters.author!r}.")
+        articles = articles.filter(bylines__author=author)
+    if filters.published_after is not None:
+        articles = articles.filter(published_at__gte=filters.after())
+    if filters.published_before is not None:
+        articles = articles.filter(published_at__lt=filters.before())
+    return articles.order_by("-published_at", "-pk")
+
+
+@router.get(
+    "/articles/{article_id}",
+    response={200: ArticleDetail, **NOT_FOUND},
+    url_name="article-detail",
+    tags=["articles"],
+    summary="One published article with its body and corrections",
+)
+@conditional
+def show_article(request, article_id: int = Path(..., ge=1, le=2**63 - 1)):
+    made = Correction.objects.filter(published_at__lte=timezone.now()).order_by("published_at")
+    articles = _articles().defer(None).prefetch_related(Prefetch("corrections", made))
+    return get_object_or_404(articles, pk=article_id)
+
+
+@router.get(
+    "/sections",
+    response=list[SectionOut],
+    url_name="section-list",
+    tags=["sections"],
+    summary="Every section, in the site's navigation order",
+)
+@conditional
+def list_sections(request):
+    return Section.objects.all()
+
+
+@router.get(
+    "/sections/{slug}",
+    response={200: SectionOut, **NOT_FOUND},
+    url_name="section-detail",
+    tags=["sections"],
+    summary="One section",
+)
+@conditional
+def show_section(request, slug: str):
+    return get_object_or_404(Section, slug=slug)
+
+
+@router.get(
+    "/authors",
+    response={200: list[AuthorOut], **BAD_REQUEST},
+    url_name="author-list",
+    tags=["authors"],
+    summary="Authors with a published story or photo, by name",
+)
+@conditional
+@paginate(PageWithoutCount)
+def list_authors(request):
+    return _authors().order_by("name", "pk")
+
+
+@router.get(
+    "/authors/{slug}",
+    response={200: AuthorOut, **NOT_FOUND},
+    url_name="author-detail",
+    tags=["authors"],
+    summary="One author known to readers",
+)
+@conditional
+def show_author(request, slug: str):
+    return get_object_or_404(_authors(), slug=slug)

@@ -1,0 +1,337 @@
+"""A developer reads the newsroom's published stories through the JSON API."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from articles.models import Article, Correction
+from tests.factories import PAST, ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = PAST + timedelta(days=10)
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def get(url, **headers):
+    return Client().get(url, headers=headers)
+
+
+def headlines(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["headline"] for item in response.json()["items"]]
+
+
+# Lists and details
+
+
+def test_the_article_list_shows_published_stories_newest_first():
+    ArticleFactory(headline="Older", published_at=PAST - timedelta(days=1))
+    ArticleFactory(headline="Newer", published_at=PAST)
+
+    assert headlines(get("/api/v1/articles")) == ["Newer", "Older"]
+
+
+def test_a_listed_article_carries_its_section_bylines_photo_and_address(settings):
+    section = SectionFactory(name="Business", slug="business")
+    writer = AuthorFactory(name="Bilal Hashmi", slug="bilal-hashmi")
+    photo = ImageFactory(alt_text="The port at dawn", credit="Agency photo")
+    article = ArticleFactory(
+        headline="Port reopens", section=section, bylines=[writer], lead_image=photo
+    )
+
+    (item,) = get("/api/v1/articles").json()["items"]
+
+    assert item["url"] == settings.SITE_URL + article.get_absolute_url()
+    assert item["section"] == {"id": section.pk, "name": "Business", "slug": "business"}
+    assert item["bylines"][0]["author"]["name"] == "Bilal Hashmi"
+    assert item["bylines"][0]["author"]["url"].endswith("/author/bilal-hashmi/")
+    assert item["lead_image"]["alt_text"] == "The port at dawn"
+    assert item["lead_image"]["credit"] == "Agency photo"
+    assert item["lead_image"]["url"].startswith(settings.SITE_URL)
+    assert {r["type"] for r in item["lead_image"]["renditions"]} >= {"image/jpeg"}
+    assert "body" not in item
+
+
+def test_an_article_detail_has_its_body_and_the_corrections_already_made():
+    article = ArticleFactory(body="<p>The whole story.</p>")
+    Correction.objects.create(article=article, text="The port is in Gwadar.", published_at=PAST)
+    Correction.objects.create(
+        article=article, text="Not yet made.", published_at=NOW + timedelta(hours=1)
+    )
+
+    data = get(f"/api/v1/articles/{article.pk}").json()
+
+    assert data["headline"] == article.headline
+    assert data["body"] == "<p>The whole story.</p>"
+    assert [c["text"] for c in data["corrections"]] == ["The port is in Gwadar."]
+
+
+def test_sections_are_listed_in_navigation_order_and_found_by_slug():
+    SectionFactory(name="World", slug="world", position=2)
+    SectionFactory(name="Pakistan", slug="pakistan", position=1)
+
+    assert [s["slug"] for s in get("/api/v1/sections").json()] == ["pakistan", "world"]
+    assert get("/api/v1/sections/world").json()["name"] == "World"
+    assert get("/api/v1/sections/nowhere").status_code == 404
+
+
+def test_only_authors_known_to_readers_are_listed():
+    known = AuthorFactory(name="Amina Qureshi", slug="amina")
+    guest = AuthorFactory(name="Guest with a scoop", slug="guest")
+    ArticleFactory(bylines=[known])
+    ArticleFactory(bylines=[guest], published_at=NOW + timedelta(days=1))
+
+    names = [a["name"] for a in get("/api/v1/authors").json()["items"]]
+
+    assert names == ["Amina Qureshi"]
+    assert get("/api/v1/authors/amina").json()["name"] == "Amina Qureshi"
+    assert get("/api/v1/authors/guest").status_code == 404
+
+
+# Nothing unpublished, whoever asks
+
+
+UNPUBLISHED = [
+    {"status": Article.Status.DRAFT, "published_at": None},
+    {"status": Article.Status.REVIEW, "published_at": None},
+    {"status": Article.Status.PUBLISHED, "published_at": NOW + timedelta(minutes=1)},
+    {"status": Article.Status.UNPUBLISHED, "published_at": PAST},
+]
+
+
+@pytest.mark.parametrize("state", UNPUBLISHED, ids=["draft", "review", "scheduled", "unpublished"])
+def test_an_article_readers_cannot_see_is_in_no_list_and_has_no_detail(state, editor_client):
+    hidden = ArticleFactory(headline="Not for readers", **state)
+    ArticleFactory(headline="Out", section=hidden.section)
+
+    for client in (Client(), editor_client):
+        assert headlines(client.get("/api/v1/articles")) == ["Out"]
+        section_list = client.get(f"/api/v1/articles?section={hidden.section.slug}")
+        assert headlines(section_list) == ["Out"]
+        assert client.get(f"/api/v1/articles/{hidden.pk}").status_code == 404
+
+
+def test_a_scheduled_story_appears_once_its_time_comes(time_machine):
+    ArticleFactory(headline="Embargoed", published_at=NOW + timedelta(hours=1))
+    assert headlines(get("/api/v1/articles")) == []
+
+    time_machine.move_to(NOW + timedelta(hours=2), tick=False)
+
+    assert headlines(get("/api/v1/articles")) == ["Embargoed"]
+
+
+# Filters
+
+
+def test_articles_filtered_by_section():
+    sport = SectionFactory(slug="sport")
+    ArticleFactory(headline="Cricket", section=sport)
+    ArticleFactory(headline="Budget")
+
+    assert headlines(get("/api/v1/articles?section=sport")) == ["Cricket"]
+
+
+def test_articles_filtered_by_author():
+    sana = AuthorFactory(slug="sana-mirza")
+    ArticleFactory(headline="Hers", bylines=[sana])
+    ArticleFactory(headline="Someone else's")
+
+    assert headlines(get("/api/v1/articles?author=sana-mirza")) == ["Hers"]
+
+
+def test_articles_filtered_by_date_range_in_the_sites_time_zone(settings):
+    settings.TIME_ZONE = "Asia/Karachi"  # UTC+5
+    ArticleFactory(headline="Late on the 1st", published_at=datetime(2014, 11, 1, 20, tzinfo=UTC))
+    ArticleFactory(headline="On the 1st", published_at=datetime(2014, 11, 1, 6, tzinfo=UTC))
+    ArticleFactory(headline="On the 31st", published_at=datetime(2014, 10, 31, 12, tzinfo=UTC))
+
+    on_the_first = get("/api/v1/articles?published_after=2014-11-01&published_before=2014-11-02")
+
+    # 20:00 UTC on the 1st is already the 2nd in Karachi.
+    assert headlines(on_the_first) == ["On the 1st"]
+    since = get("/api/v1/articles?published_after=2014-11-01T00:00:00Z")
+    assert headlines(since) == ["Late on the 1st", "On the 1st"]
+
+
+# Pages
+
+
+def test_pages_are_bounded_and_linked_without_counting_the_archive(settings):
+    for day in range(5):
+        ArticleFactory(headline=f"Day {day}", published_at=PAST - timedelta(days=day))
+
+    first = get("/api/v1/articles?page_size=2").json()
+    last = get("/api/v1/articles?page_size=2&page=3").json()
+
+    assert [i["headline"] for i in first["items"]] == ["Day 0", "Day 1"]
+    assert first["next"] == f"{settings.SITE_URL}/api/v1/articles?page=2&page_size=2"
+    assert first["previous"] is None
+    assert [i["headline"] for i in last["items"]] == ["Day 4"]
+    assert last["next"] is None and last["previous"].endswith("page=2&page_size=2")
+    assert "count" not in first
+
+
+def test_the_page_size_has_a_default_and_a_ceiling(settings):
+    settings.API_MAX_PAGE_SIZE = 100
+    for _ in range(21):
+        ArticleFactory()
+
+    assert len(get("/api/v1/articles").json()["items"]) == 20
+    too_big = get("/api/v1/articles?page_size=101")
+    assert too_big.status_code == 400
+    assert too_big.json()["errors"][0]["parameter"] == "page_size"
+
+
+# Bad parameters: a 400 that names the parameter, as JSON
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("page=0", "page"),
+        ("page=two", "page"),
+        ("page=100000", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=lots", "page_size"),
+        ("published_after=yesterday", "published_after"),
+        ("published_before=2026-13-45", "published_before"),
+        ("section=no-such-section", "section"),
+        ("author=no-such-author", "author"),
+    ],
+)
+def test_a_bad_parameter_gets_a_400_naming_it(query, parameter):
+    response = get(f"/api/v1/articles?{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    data = response.json()
+    assert [e["parameter"] for e in data["errors"]] == [parameter]
+    assert parameter in data["detail"] and data["errors"][0]["message"]
+
+
+def test_a_backwards_date_range_is_refused_with_a_reason():
+    response = get("/api/v1/articles?published_after=2026-12-02&published_before=2026-12-01")
+
+    assert response.status_code == 400
+    assert "published_after must be earlier than published_before" in response.json()["detail"]
+
+
+def test_an_author_not_yet_known_to_readers_is_refused_like_an_unknown_one():
+    guest = AuthorFactory(slug="guest")
+    ArticleFactory(bylines=[guest], published_at=NOW + timedelta(days=1))
+
+    response = get("/api/v1/articles?author=guest")
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "No author has the slug 'guest'."
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles/abc", "/api/v1/articles/0"])
+def test_a_malformed_article_id_gets_a_400(path):
+    response = get(path)
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "article_id"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles/999999", "/api/v1/nothing/here"])
+def test_a_missing_article_or_endpoint_gets_a_json_404(path):
+    response = get(path)
+
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+# ETags
+
+
+def test_a_client_sending_back_the_etag_gets_a_304_until_something_changes(editor):
+    article = ArticleFactory(headline="First version")
+    first = get("/api/v1/articles")
+    etag = first["ETag"]
+    assert etag and "no-cache" in first["Cache-Control"]
+
+    again = get("/api/v1/articles", if_none_match=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert get(f"/api/v1/articles/{article.pk}")["ETag"] != etag
+
+    Article.objects.filter(pk=article.pk).update(headline="Second version")
+
+    changed = get("/api/v1/articles", if_none_match=etag)
+    assert changed.status_code == 200
+    assert headlines(changed) == ["Second version"]
+
+
+def test_errors_are_never_answered_with_a_304():
+    bad = get("/api/v1/articles?page=0")
+
+    assert get("/api/v1/articles?page=0", if_none_match=bad.get("ETag", '"x"')).status_code == 400
+
+
+# Cost: a fixed number of queries however many rows
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_the_article_list_costs_the_same_queries_for_any_number_of_stories(
+    count, django_assert_max_num_queries
+):
+    section = SectionFactory(slug="news")
+    for n in range(count):
+        ArticleFactory(
+            section=section,
+            lead_image=ImageFactory() if n % 2 else None,
+            bylines=[AuthorFactory(), AuthorFactory()],
+        )
+
+    # Section, articles, bylines, pending renditions.
+    with django_assert_max_num_queries(4):
+        assert get("/api/v1/articles?section=news&page_size=50").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_the_author_list_costs_the_same_queries_for_any_number_of_authors(
+    count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        ArticleFactory(bylines=[AuthorFactory(photo=ImageFactory())])
+
+    with django_assert_max_num_queries(2):
+        assert get("/api/v1/authors?page_size=50").status_code == 200
+
+
+def test_an_article_detail_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    article = ArticleFactory(lead_image=ImageFactory(), bylines=[AuthorFactory(), AuthorFactory()])
+    Correction.objects.create(article=article, text="Fixed.", published_at=PAST)
+
+    with django_assert_max_num_queries(4):
+        assert get(f"/api/v1/articles/{article.pk}").status_code == 200
+
+
+# Documentation
+
+
+def test_the_openapi_description_lists_every_endpoint():
+    paths = get("/api/v1/openapi.json").json()["paths"]
+
+    assert {
+        "/api/v1/articles",
+        "/api/v1/articles/{article_id}",
+        "/api/v1/sections",
+        "/api/v1/sections/{slug}",
+        "/api/v1/authors",
+        "/api/v1/authors/{slug}",
+    } <= set(paths)
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_own_static_files():
+    page = get("/api/v1/docs").content.decode()
+
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert "<script>" not in page  # the strict CSP allows script files only
