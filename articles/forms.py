@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import widgets
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -19,9 +18,11 @@ from articles.diffs import diff_texts
 from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
 from articles.languages import article_languages
 from articles.models import Article, Image
+from articles.storage import original_storage
 
 # An upload whose form had errors waits here, already cleaned, so the editor need not
-# choose the file again. The names are long and random, and the folder is swept.
+# choose the file again. The names are long and random, and the folder is swept. It is
+# kept with the originals, never in public media: the story it is for may be unpublished.
 KEPT_UPLOAD_FOLDER = "kept-uploads"
 KEPT_UPLOAD_SALT = "articles.kept-upload"
 KEPT_UPLOAD_MAX_AGE = timedelta(days=1)
@@ -33,7 +34,7 @@ def kept_upload_store(upload: NormalisedImageFile) -> str:
     kept_uploads_sweep()
     extension = upload.name.rsplit(".", 1)[-1]
     upload.seek(0)
-    stored = default_storage.save(
+    stored = original_storage().save(
         f"{KEPT_UPLOAD_FOLDER}/{get_random_string(32)}.{extension}", upload
     )
     return signing.dumps(
@@ -50,9 +51,9 @@ def kept_upload_open(token: str) -> NormalisedImageFile | None:
     except signing.BadSignature:
         return None
     stored = kept["stored"]
-    if not stored.startswith(f"{KEPT_UPLOAD_FOLDER}/") or not default_storage.exists(stored):
+    if not stored.startswith(f"{KEPT_UPLOAD_FOLDER}/") or not original_storage().exists(stored):
         return None
-    with default_storage.open(stored, "rb") as file:
+    with original_storage().open(stored, "rb") as file:
         data = file.read()
     # These bytes are what normalise_upload produced on the first attempt: no second check.
     upload = NormalisedImageFile(
@@ -65,14 +66,14 @@ def kept_upload_open(token: str) -> NormalisedImageFile | None:
 def kept_uploads_sweep() -> None:
     """Delete kept uploads older than a day: forms the editor abandoned."""
     try:
-        _, names = default_storage.listdir(KEPT_UPLOAD_FOLDER)
+        _, names = original_storage().listdir(KEPT_UPLOAD_FOLDER)
     except FileNotFoundError:
         return
     oldest = timezone.now() - KEPT_UPLOAD_MAX_AGE
     for name in names:
         path = f"{KEPT_UPLOAD_FOLDER}/{name}"
-        if default_storage.get_modified_time(path) < oldest:
-            default_storage.delete(path)
+        if original_storage().get_modified_time(path) < oldest:
+            original_storage().delete(path)
 
 
 def preview_data_uri(upload: NormalisedImageFile) -> str:
@@ -225,7 +226,7 @@ class ImageForm(forms.ModelForm):
         """Once the image is saved, its kept copy is no longer needed."""
         stored = getattr(self.cleaned_data.get("file"), "kept_as", None)
         if stored:
-            transaction.on_commit(lambda: default_storage.delete(stored))
+            transaction.on_commit(lambda: original_storage().delete(stored))
 
 
 class OtherNamesForm(forms.ModelForm):

@@ -106,7 +106,8 @@ def backup_create(*, root: Path, now: datetime | None = None) -> Path:
         raise BackupError(f"{folder} already exists: wait a second and run it again.") from error
 
     pg_dump = _tool("pg_dump")
-    server_major = connection.cursor().connection.server_version // 10000
+    connection.ensure_connection()
+    server_major = connection.pg_version // 10000
     if _major_version_of(pg_dump) < server_major:
         raise BackupError(
             f"pg_dump {_major_version_of(pg_dump)} is older than the server ({server_major}): "

@@ -1,7 +1,7 @@
 """Health answers for load balancers, before anything else in the stack runs.
 
 ``/healthz`` (liveness) says the process answers and touches nothing else. ``/readyz``
-(readiness) says this server can serve: the database answers ``SELECT 1`` and each Redis
+(readiness) says this server can serve: the primary database answers ``SELECT 1`` and each Redis
 cache answers PING (a database cache is the database). Both are answered first in the
 middleware, so HTTPS redirects, host checks, sessions and the page cache never see them;
 both say only "ok" or "unavailable" (the reason goes to the log) and are never cached.
@@ -31,7 +31,8 @@ def _answer(ready: bool) -> HttpResponse:
 
 
 def database_problem() -> str | None:
-    for alias in connections:
+    # The primary only: without its replica a server still serves (from the primary).
+    for alias in ("default",):
         try:
             with connections[alias].cursor() as cursor:
                 cursor.execute("SELECT 1")

@@ -17,17 +17,23 @@ A replica replays the primary's changes a moment late, so:
   by the page cache (and a CDN) for minutes.
 - Reads inside a transaction on the primary stay on the primary (a row locked there must
   be read there).
+
+A replica that cannot be reached is not an outage: its readers are served from the
+primary until it answers again.
 """
 
+import logging
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from articles.purgers import Purger
+
+logger = logging.getLogger(__name__)
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -49,8 +55,29 @@ class ReadPlan:
 
     def uses_replica(self) -> bool:
         if self._decided is None:
-            self._decided = self._may and cache.get(FRESH_PAGES_KEY, 0) <= time.time()
+            self._decided = (
+                self._may and cache.get(FRESH_PAGES_KEY, 0) <= time.time() and replica_reachable()
+            )
         return self._decided
+
+
+# After a failed connection the replica is left alone this long: readers are served from
+# the primary meanwhile, at the cost of one connection attempt per interval, not per page.
+RETRY_AFTER_SECONDS = 5.0
+_down_until = 0.0
+
+
+def replica_reachable() -> bool:
+    global _down_until
+    if time.monotonic() < _down_until:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError as error:
+        _down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning("Replica unavailable (%s); reading from the primary.", error)
+        return False
+    return True
 
 
 _plan: ContextVar[ReadPlan | None] = ContextVar("newsroom_read_plan", default=None)

@@ -441,10 +441,13 @@ DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=1
 # Public paths that always read the primary: a preview link is opened right after a save.
 DATABASE_REPLICA_PRIMARY_PATHS = ("/admin/", "/preview/")
 if DATABASE_REPLICA_URL:
+    replica = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"] = {
-        **env.db_url_config(DATABASE_REPLICA_URL),
+        **replica,
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
+        # A replica that does not answer is skipped for the primary: find out quickly.
+        "OPTIONS": {"connect_timeout": 2, **replica.get("OPTIONS", {})},
         # Tests run it against the test database: the same rows, another connection.
         "TEST": {"MIRROR": "default"},
     }
@@ -474,8 +477,10 @@ if LOG_FORMAT == "json":
     LOGGING["formatters"] = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, whatever TIME_ZONE says: servers' lines sort together.
+            "timestamp": "time",
         }
     }
     LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -7,15 +7,19 @@ database of the test's own, with `manage.py restore` run as the operator would r
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
+import boto3
 import psycopg2
 import pytest
-from django.core.management import call_command
+from django.core.files.storage import storages
+from django.core.management import CommandError, call_command
 from django.db import connection
+from moto import mock_aws
 from psycopg2 import sql
 
-from articles.models import Article
+from articles.models import Article, Image
 from articles.services import article_publish
 from comments.models import Comment, ModerationAction
 from comments.services.moderation import comment_hide
@@ -149,3 +153,89 @@ def test_an_unfinished_backup_is_refused(tmp_path, empty_database):
 
     assert refused.returncode != 0
     assert "not a finished backup" in refused.stderr
+
+
+@pytest.fixture
+def media_in_a_bucket(settings, monkeypatch):
+    """MEDIA_STORAGE=s3 on moto's in-process bucket; `switch(bucket)` moves to another one."""
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+
+        def switch(bucket: str):
+            s3.create_bucket(Bucket=bucket)
+            options = {"bucket_name": bucket, "region_name": "us-east-1", "file_overwrite": False}
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "default": {"BACKEND": "articles.storage.S3MediaStorage", "OPTIONS": options},
+                "originals": {"BACKEND": "articles.storage.S3OriginalStorage", "OPTIONS": options},
+            }
+            monkeypatch.setattr(Image._meta.get_field("file"), "storage", storages["originals"])
+            return s3
+
+        yield switch
+
+
+@contextmanager
+def connected_to(database: str):
+    """This process's connection on another database, as a restore on a new machine has."""
+    real = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = database
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = real
+
+
+def bucket_files(s3, bucket: str) -> dict[str, bytes]:
+    listing = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {
+        item["Key"]: s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+        for item in listing
+    }
+
+
+def test_photos_in_object_storage_are_backed_up_and_restored_into_a_new_bucket(
+    tmp_path, empty_database, media_in_a_bucket
+):
+    s3 = media_in_a_bucket("newsroom-media")
+    photo = ImageFactory()  # the rendition task runs at once in tests: the set is made
+    assert photo.renditions.exists()
+    backed_up = bucket_files(s3, "newsroom-media")
+
+    call_command("backup", into=tmp_path / "backups")
+    (folder,) = (tmp_path / "backups").iterdir()
+    media_in_a_bucket("newsroom-media-restored")
+    with connected_to(empty_database):
+        call_command("restore", str(folder))
+
+    assert bucket_files(s3, "newsroom-media-restored") == backed_up
+    assert rows(empty_database, "articles_rendition") == rows(
+        connection.settings_dict["NAME"], "articles_rendition"
+    )
+
+
+def test_a_restore_never_writes_into_a_bucket_in_use(tmp_path, empty_database, media_in_a_bucket):
+    s3 = media_in_a_bucket("newsroom-media")
+    ImageFactory()
+    call_command("backup", into=tmp_path / "backups")
+    (folder,) = (tmp_path / "backups").iterdir()
+    before = bucket_files(s3, "newsroom-media")
+
+    with connected_to(empty_database), pytest.raises(CommandError, match="already holds files"):
+        call_command("restore", str(folder))
+
+    assert bucket_files(s3, "newsroom-media") == before
+    assert rows_exist(empty_database) is False
+
+
+def rows_exist(database: str) -> bool:
+    db = connection.settings_dict
+    link = psycopg2.connect(dbname=database, user=db["USER"], host=db["HOST"], port=db["PORT"])
+    try:
+        with link.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            return cursor.fetchone()[0] > 0
+    finally:
+        link.close()

@@ -126,3 +126,21 @@ def test_a_new_focal_point_replaces_the_renditions_in_the_bucket(
     after = set(keys(bucket, "media/renditions/"))
 
     assert after and not (before & after)
+
+
+def test_a_photo_kept_for_the_next_try_stays_out_of_public_media(bucket, editor_client):
+    refused = editor_client.post(
+        reverse("admin:articles_image_add"),
+        {
+            "file": SimpleUploadedFile("embargoed.jpg", photo_bytes((300, 200))),
+            "caption": "Before the announcement",
+            "credit": "Newsroom photo",
+            "alt_text": "",
+            "focal_x": "50",
+            "focal_y": "50",
+        },
+    )
+
+    assert "is kept" in refused.content.decode()
+    assert keys(bucket, "media/") == []
+    assert len(keys(bucket, "originals/kept-uploads/")) == 1

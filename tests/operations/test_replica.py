@@ -5,6 +5,7 @@ make it lag as a real one can, it is held inside a repeatable-read transaction o
 before the change: it keeps answering from that moment's snapshot.
 """
 
+import socket
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import newsroom.replica
 from comments.models import Comment
 from newsroom.replica import (
     PIN_COOKIE,
@@ -41,6 +43,12 @@ def lagging(replica):
     finally:
         with replica.cursor() as cursor:
             cursor.execute("ROLLBACK")
+
+
+def spare_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def replica_queries(replica):
@@ -132,3 +140,27 @@ def test_an_editors_save_pins_her_to_the_primary(client, replica, settings):
     response = client.post(reverse("admin:logout"))
 
     assert PIN_COOKIE in response.cookies
+
+
+def test_while_the_replica_is_down_readers_are_served_from_the_primary(
+    client, replica, settings, caplog
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(headline="Served all the same")
+    real_port = replica.settings_dict["PORT"]
+    replica.close()
+    replica.settings_dict = {**replica.settings_dict, "PORT": str(spare_port())}
+    try:
+        first = client.get(article.get_absolute_url())
+        second = client.get(article.get_absolute_url())
+        ready = client.get("/readyz")
+    finally:
+        replica.close()
+        replica.settings_dict = {**replica.settings_dict, "PORT": real_port}
+        newsroom.replica._down_until = 0.0
+
+    assert first.status_code == second.status_code == 200
+    assert "Served all the same" in second.content.decode()
+    # One attempt, then the replica is left alone for a few seconds.
+    assert caplog.text.count("Replica unavailable") == 1
+    assert ready.status_code == 200  # this server still serves: no reason to drop it

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+import newsroom.replica
 from articles.models import Article
 from comments.models import Comment
 from newsroom.replica import (
@@ -24,6 +25,12 @@ from newsroom.replica import (
 from tests.comments.helpers import NOW
 
 factory = RequestFactory()
+
+
+@pytest.fixture(autouse=True)
+def replica_answers(monkeypatch):
+    """No replica connection here: the router's rules alone (test_replica.py has the rest)."""
+    monkeypatch.setattr(newsroom.replica, "replica_reachable", lambda: True)
 
 
 def pin_cookie_value() -> str:

@@ -30,8 +30,9 @@ def note_the_request():
 def json_lines(records) -> list[dict]:
     """The records as LOG_FORMAT=json writes them (the settings' formatter and filter)."""
     formatter = JsonFormatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        "%(levelname)s %(name)s %(message)s %(request_id)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
     )
     stamp = RequestIdFilter()
     lines = []
@@ -82,6 +83,7 @@ def test_each_request_is_one_json_line(client, json_logs):
     assert line["request_id"] == "lb-0000aaaa1111"
     assert "user_id" not in line  # readers are never named in the log
     assert line["level"] == "INFO" and line["logger"] == "newsroom.requests"
+    assert line["time"].endswith("+00:00")  # UTC, whatever the site's TIME_ZONE
 
 
 def test_a_staff_members_requests_carry_their_user_id(client, json_logs):

@@ -70,8 +70,8 @@ def test_a_task_whose_worker_was_killed_runs_again_on_another_worker(queue, tmp_
     result = make_renditions_slowly.enqueue(folder=str(tmp_path))
     first = start_worker()
     try:
-        wait_for(lambda: status_of(result) == TaskResultStatus.RUNNING, seconds=60, what="a claim")
-        wait_for(lambda: (tmp_path / "attempts" / "1").exists(), seconds=30, what="the start")
+        wait_for(lambda: status_of(result) == TaskResultStatus.RUNNING, seconds=120, what="a claim")
+        wait_for(lambda: (tmp_path / "attempts" / "1").exists(), seconds=60, what="the start")
     finally:
         first.send_signal(signal.SIGKILL)  # the OOM killer, a lost machine
         first.wait(timeout=30)
@@ -87,7 +87,7 @@ def test_a_task_whose_worker_was_killed_runs_again_on_another_worker(queue, tmp_
     second = start_worker()
     try:
         wait_for(
-            lambda: status_of(result) == TaskResultStatus.SUCCESSFUL, seconds=60, what="the rerun"
+            lambda: status_of(result) == TaskResultStatus.SUCCESSFUL, seconds=120, what="the rerun"
         )
     finally:
         second.send_signal(signal.SIGTERM)

@@ -14,5 +14,5 @@ def make_renditions_slowly(folder: str) -> str:
     (attempts / str(attempt)).touch()
     if attempt == 1:
         # The first worker dies in here (the test kills it); the limit only ends a stray run.
-        time.sleep(120)
+        time.sleep(600)
     return f"done on attempt {attempt}"
