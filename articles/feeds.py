@@ -1,54 +1,102 @@
+"""RSS and Atom feeds of published stories (the whole site, a section, an author) and of
+corrections. Addresses come from SITE_URL, never from the request's Host header."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
 
 from articles.languages import default_language
-from articles.models import Article, Correction, Section
-from newsroom.site import ConfiguredSiteRequest
+from articles.models import Article, Author, Correction, Rendition, Section
+from articles.structured_data import absolute
+from newsroom.site import ConfiguredSiteRequest, absolute_url
 
 FEED_LENGTH = 30
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
-class LatestArticlesFeed(Feed):
+class NewsRssFeed(Rss201rev2Feed):
+    """RSS 2.0 naming every author of a story (Dublin Core creators), not only the first."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _ in item.get("authors", ()):
+            handler.addQuickElement("dc:creator", name)
+
+
+class NewsAtomFeed(Atom1Feed):
+    """Atom with one <author> per byline, each linking to the author's page."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, url in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", url)
+            handler.endElement("author")
+
+
+class ArticleFeed(Feed):
+    """The newest published stories of the whole site."""
+
+    feed_type = NewsRssFeed
     description_template = None
 
     def get_feed(self, obj, request):
-        # A section's feed is in its language (<language>, its words); the others in the
-        # site's main one.
-        with translation.override(obj.language if obj is not None else default_language()):
+        # A section's feed is in its language (<language>); the others in the site's main one.
+        language = getattr(obj, "language", None) or default_language()
+        with translation.override(language):
             return super().get_feed(obj, ConfiguredSiteRequest(request))
 
-    def title(self, section=None):
-        return f"{settings.SITE_NAME}: {section.name}" if section else settings.SITE_NAME
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj.name}" if obj else settings.SITE_NAME
 
-    def link(self, section=None):
-        return section.get_absolute_url() if section else reverse("articles:front-page")
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj else reverse("articles:front-page")
 
-    def description(self, section=None):
-        where = f" in {section.name}" if section else ""
-        return f"The latest stories{where} from {settings.SITE_NAME}."
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
 
-    def articles(self, section=None):
-        articles = Article.objects.published().for_listing().prefetch_related("corrections")
-        if section is not None:
-            articles = articles.filter(section=section)
+    def filter_articles(self, articles, obj):
         return articles
 
-    def items(self, section=None):
-        return self.articles(section)[:FEED_LENGTH]
+    def items(self, obj=None):
+        articles = (
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related(
+                "corrections",
+                # The enclosure names its file's length: the share picture's row carries it.
+                Prefetch(
+                    "lead_image__renditions",
+                    Rendition.objects.filter(crop=Rendition.Crop.SHARE, format="jpeg"),
+                    to_attr="share_renditions",
+                ),
+            )
+            .order_by("-published_at", "-pk")
+        )
+        return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.headline
 
     def item_description(self, article):
+        # HTML, as feed readers expect: the standfirst and any corrections made, escaped.
         corrections = [
-            f"Correction, {c.published_at:%B %-d, %Y}: {c.text}"
+            (f"{c.published_at:%B %-d, %Y}", c.text)
             for c in article.corrections.all()
             if c.published_at <= timezone.now()
         ]
-        return "\n\n".join([article.standfirst, *corrections]).strip()
+        standfirst = format_html("<p>{}</p>", article.standfirst) if article.standfirst else ""
+        made = format_html_join("", "<p>Correction, {}: {}</p>", corrections)
+        return standfirst + made
 
     def item_pubdate(self, article):
         return article.published_at
@@ -56,16 +104,77 @@ class LatestArticlesFeed(Feed):
     def item_updateddate(self, article):
         return article.updated_at
 
-    def item_author_name(self, article):
-        return ", ".join(byline.author.name for byline in article.bylines.all()) or None
+    def item_extra_kwargs(self, article):
+        return {
+            "authors": [
+                (byline.author.name, absolute_url(byline.author.get_absolute_url()))
+                for byline in article.bylines.all()
+            ]
+        }
 
     def item_categories(self, article):
-        return [article.section.name]
+        return [article.section.name] if article.section_id else []
+
+    def item_enclosures(self, article):
+        image = article.lead_image
+        if image is None:
+            return []
+        key = image.rendition_key
+        made = [r for r in image.share_renditions if r.source_key == key]
+        if not made:
+            return []  # not made yet: the next feed after the task has run carries it
+        return [Enclosure(absolute(made[0].file.url), str(made[0].file_size), "image/jpeg")]
 
 
-class SectionFeed(LatestArticlesFeed):
+class SectionFeed(ArticleFeed):
+    """The newest published stories of one section."""
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
+
+    def description(self, section):
+        return f"The latest stories in {section.name} from {settings.SITE_NAME}."
+
+    def filter_articles(self, articles, section):
+        return articles.filter(section=section)
+
+
+class AuthorFeed(ArticleFeed):
+    """The newest published stories carrying one author's byline."""
+
+    def get_object(self, request, slug):
+        # A guest whose only story is scheduled stays unknown, as on their page.
+        return get_object_or_404(Author.objects.known_to_readers(), slug=slug)
+
+    def description(self, author):
+        return f"The latest stories by {author.name} for {settings.SITE_NAME}."
+
+    def filter_articles(self, articles, author):
+        return articles.filter(bylines__author=author)
+
+
+class AtomFeedMixin:
+    """The same feed in Atom: the newsroom is the author of record for unsigned stories."""
+
+    feed_type = NewsAtomFeed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+
+class ArticleAtomFeed(AtomFeedMixin, ArticleFeed):
+    pass
+
+
+class SectionAtomFeed(AtomFeedMixin, SectionFeed):
+    pass
+
+
+class AuthorAtomFeed(AtomFeedMixin, AuthorFeed):
+    pass
 
 
 class CorrectionsFeed(Feed):

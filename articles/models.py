@@ -274,16 +274,19 @@ class Image(models.Model):
     def rendition_key(self) -> str:
         return renditions.source_key(self.file.name or "", self.focal_x, self.focal_y)
 
-    def picture(self, crop: str = "full") -> "renditions.Picture | None":
+    def picture(self, crop: str = "full", *, read_rows: bool = True) -> "renditions.Picture | None":
         """The sources a <picture> of this image offers, from renditions made or to come.
 
         Once the image's whole set is made, the addresses follow from the image alone;
         until then it reads `renditions.all()`, so pages prefetch `Rendition.objects.
-        for_pictures()`, which holds only such images' rows.
+        for_pictures()`, which holds only such images' rows. With read_rows off, a set not
+        yet whole is offered through the view that makes each rendition (no query).
         """
         if not self.file or not self.width or not self.height:
             return None
         key = self.rendition_key
+        if not read_rows and self.renditions_made_for != key:
+            return renditions.Picture.build(self, crop, {})
         if self.renditions_made_for == key:
             # The whole set is stored under names derived from the image alone: no rows needed.
             stored_urls = {
@@ -317,6 +320,7 @@ class RenditionCrop(models.TextChoices):
     FULL = "full", "Whole photo"
     CARD = "card", "16:9 card"
     SQUARE = "square", "Square"
+    SHARE = "share", "Shared link (1200 x 630)"
 
 
 class RenditionFormat(models.TextChoices):

@@ -22,16 +22,20 @@ class Crop:
     name: str
     ratio: tuple[int, int] | None  # None keeps the photo's own shape
     widths: tuple[int, ...]
+    formats: tuple[str, ...] = ("avif", "jpeg")
 
 
 # "full" for the article page and body figures; "card" for fixed-ratio front page cards;
 # "square" for author portraits. 320 to 1600 pixels covers phones to 2x laptop screens.
+# "share" is the 1200 x 630 picture Facebook, X and WhatsApp show with a shared link:
+# JPEG only, since not all of them read AVIF.
 CROPS = {
     crop.name: crop
     for crop in (
         Crop("full", None, (320, 480, 640, 960, 1280, 1600)),
         Crop("card", (16, 9), (320, 480, 640, 960)),
         Crop("square", (1, 1), (160, 320)),
+        Crop("share", (40, 21), (1200,), formats=("jpeg",)),
     )
 }
 
@@ -95,7 +99,7 @@ def planned_specs(width: int, height: int, crops: Iterable[str] | None = None) -
     specs = []
     for name in crops or CROPS:
         for w, h in planned_sizes(width, height, CROPS[name]):
-            specs.extend(Spec(name, w, h, fmt) for fmt in FORMATS)
+            specs.extend(Spec(name, w, h, fmt) for fmt in CROPS[name].formats)
     return specs
 
 

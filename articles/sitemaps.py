@@ -1,7 +1,17 @@
+"""Sitemaps: an index of articles (in blocks), sections and authors, and a Google News
+sitemap of the last two days. Only what readers may see; addresses from SITE_URL."""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
 
 from articles.models import Article, Author, Section
 from newsroom.site import absolute_url, site_host, site_is_secure
+
+# Google reads at most 1,000 stories from a news sitemap.
+NEWS_SITEMAP_LIMIT = 1000
 
 
 class SiteSitemap(Sitemap):
@@ -49,6 +59,11 @@ class ArticleSitemap(SiteSitemap):
     def lastmod(self, article):
         return article.updated_at
 
+    def get_latest_lastmod(self):
+        # Django's default loads every published article to find the newest edit, and even
+        # MAX() reads the whole archive: each address in the blocks carries its own date.
+        return None
+
 
 class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
@@ -69,3 +84,21 @@ class AuthorSitemap(SiteSitemap):
 
 
 sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+
+
+def news_sitemap_articles():
+    """The stories a news sitemap lists: published in the last NEWS_SITEMAP_HOURS."""
+    since = timezone.now() - timedelta(hours=settings.NEWS_SITEMAP_HOURS)
+    return (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .only("pk", "slug", "headline", "published_at", "language")
+        .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
+    )
+
+
+def news_language(code: str = "") -> str:
+    """A story's language (or the site's) as Google News wants it: ISO 639 ("en", "ur"),
+    Chinese with its script."""
+    code = (code or settings.LANGUAGE_CODE).lower()
+    return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]

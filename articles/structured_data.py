@@ -1,21 +1,47 @@
-"""Schema.org data about an article for search engines, built in Python, never by template."""
+"""Schema.org data for search engines, built in Python, never by template."""
 
 import json
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles.models import Article, Author
 from newsroom.site import absolute_url
 
 # Inside <script>, "</script>" or "<!--" in a headline would end or bend the element:
 # JSON allows these characters as escapes, so the data reads the same and cannot break out.
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
+CONTEXT = "https://schema.org"
 
-def _absolute(url: str) -> str:
+
+def absolute(url: str) -> str:
+    """An address readers' tools can follow from anywhere: media may already be on a CDN."""
     return url if url.startswith(("http://", "https://")) else absolute_url(url)
+
+
+def logo_url() -> str:
+    return absolute(settings.SITE_LOGO_URL or static("logo.png"))
+
+
+def organization_data() -> dict:
+    """The publisher: the newsroom, its address and its logo."""
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": {"@type": "ImageObject", "url": logo_url()},
+    }
+
+
+def person_data(author: Author, language: str = "") -> dict:
+    return {
+        "@type": "Person",
+        "name": author.name_in(language).text,
+        "url": absolute_url(author.get_absolute_url()),
+    }
 
 
 def article_news_data(article: Article, corrections) -> dict:
@@ -29,7 +55,7 @@ def article_news_data(article: Article, corrections) -> dict:
         ]
     )
     data = {
-        "@context": "https://schema.org",
+        "@context": CONTEXT,
         "@type": "NewsArticle",
         "mainEntityOfPage": absolute_url(article.get_absolute_url()),
         "headline": article.headline,
@@ -37,19 +63,12 @@ def article_news_data(article: Article, corrections) -> dict:
         "datePublished": article.published_at.isoformat(),
         "dateModified": modified.isoformat(),
         "author": [
-            {
-                "@type": "Person",
-                "name": byline.author.name_in(article.language).text,
-                "url": absolute_url(byline.author.get_absolute_url()),
-            }
-            for byline in article.bylines.all()
+            person_data(byline.author, article.language) for byline in article.bylines.all()
         ],
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": settings.SITE_URL + "/",
-        },
+        "publisher": organization_data(),
     }
+    if article.section_id:
+        data["articleSection"] = article.section.name_in(article.language).text
     if article.standfirst:
         data["description"] = article.standfirst
     # The same story in other languages: the original it translates, or its translations.
@@ -60,9 +79,12 @@ def article_news_data(article: Article, corrections) -> dict:
             data["translationOfWork"] = work
         else:
             data.setdefault("workTranslation", []).append(work)
-    picture = article.lead_image.picture("full") if article.lead_image_id else None
-    if picture is not None:
-        data["image"] = [_absolute(picture.fallback[-1].url)]
+    if article.lead_image_id:
+        # Google picks among shapes: the wide one shared links use, then the whole photo.
+        pictures = [article.lead_image.picture(crop) for crop in ("share", "full")]
+        images = [absolute(p.fallback[-1].url) for p in pictures if p is not None]
+        if images:
+            data["image"] = images
     if made:
         data["correction"] = [
             {
@@ -73,6 +95,33 @@ def article_news_data(article: Article, corrections) -> dict:
             for correction in made
         ]
     return data
+
+
+def profile_page_data(author: Author, *, portrait_url: str = "") -> dict:
+    """An author's page: a ProfilePage about the Person."""
+    person = person_data(author)
+    if author.bio:
+        person["description"] = author.bio
+    if portrait_url:
+        person["image"] = absolute(portrait_url)
+    return {
+        "@context": CONTEXT,
+        "@type": "ProfilePage",
+        "url": absolute_url(author.get_absolute_url()),
+        "mainEntity": person,
+    }
+
+
+def website_data() -> dict:
+    """The front page: the site itself and who publishes it."""
+    return {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "description": settings.SITE_DESCRIPTION,
+        "publisher": organization_data(),
+    }
 
 
 def json_ld_script(data: dict) -> SafeString:

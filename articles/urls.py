@@ -3,20 +3,42 @@ from django.urls import path, register_converter
 from articles import originals, preview_views, views
 from articles.cache import FEEDS, cache_public_page, tagged
 from articles.converters import RenditionNameConverter, UnicodeSlugConverter
-from articles.feeds import CorrectionsFeed, LatestArticlesFeed, SectionFeed
+from articles.feeds import (
+    ArticleAtomFeed,
+    ArticleFeed,
+    AuthorAtomFeed,
+    AuthorFeed,
+    CorrectionsFeed,
+    SectionAtomFeed,
+    SectionFeed,
+)
 
 register_converter(UnicodeSlugConverter, "slug_any_script")
 register_converter(RenditionNameConverter, "rendition_name")
 
 app_name = "articles"
 
+
+def cached_feed(feed_class):
+    # Every feed is purged with the others when any story is published, edited or withdrawn.
+    return cache_public_page(tagged(feed_class(), FEEDS))
+
+
 urlpatterns = [
     path("", views.front_page, name="front-page"),
-    path("feed/", cache_public_page(tagged(LatestArticlesFeed(), FEEDS)), name="feed"),
+    path("feed/", cached_feed(ArticleFeed), name="feed"),
+    path("feed/atom/", cached_feed(ArticleAtomFeed), name="feed-atom"),
+    path("section/<slug_any_script:slug>/feed/", cached_feed(SectionFeed), name="section-feed"),
     path(
-        "section/<slug_any_script:slug>/feed/",
-        cache_public_page(tagged(SectionFeed(), FEEDS)),
-        name="section-feed",
+        "section/<slug_any_script:slug>/feed/atom/",
+        cached_feed(SectionAtomFeed),
+        name="section-feed-atom",
+    ),
+    path("author/<slug_any_script:slug>/feed/", cached_feed(AuthorFeed), name="author-feed"),
+    path(
+        "author/<slug_any_script:slug>/feed/atom/",
+        cached_feed(AuthorAtomFeed),
+        name="author-feed-atom",
     ),
     path(
         "section/<slug_any_script:slug>/", views.SectionDetailView.as_view(), name="section-detail"

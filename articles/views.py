@@ -17,6 +17,13 @@ from articles.cache import (
     teaser_key,
 )
 from articles.models import Article, Author, Correction, Image, Rendition, Section
+from articles.page_meta import (
+    article_meta,
+    author_meta,
+    corrections_meta,
+    front_page_meta,
+    section_meta,
+)
 from articles.paging import list_page
 from articles.rendition_store import ensure_renditions
 
@@ -53,6 +60,7 @@ def front_page(request):
             "top_stories": page.top_stories,
             "sections": page.sections,
             "navigation_sections": sections,
+            "page_meta": front_page_meta(),
         },
     )
 
@@ -80,15 +88,17 @@ def article_detail(request, pk, slug=None):
             : settings.MORE_IN_SECTION_COUNT
         ]
     )
-    # The page speaks the story's language: its interface, dates and direction.
+    corrections = list(article.corrections.all())
+    # The page speaks the story's language: its interface, dates, direction and metadata.
     with translation.override(article.language):
         return render(
             request,
             "articles/article_detail.html",
             {
                 "article": article,
-                "corrections": article.corrections.all(),
+                "corrections": corrections,
                 "more_in_section": more_in_section,
+                "page_meta": article_meta(article, corrections),
             },
         )
 
@@ -109,18 +119,21 @@ class PaginatedArticleListView(ListView):
 class SectionDetailView(PaginatedArticleListView):
     template_name = "articles/section_detail.html"
 
-    def render_to_response(self, context, **response_kwargs):
-        # Rendered here, not later by the handler, so the page is in the section's language.
+    def get(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        # Rendered here, not later by the handler, so the page and its metadata are in the
+        # section's language.
         with translation.override(self.section.language):
-            return super().render_to_response(context, **response_kwargs).render()
+            return super().get(request, *args, **kwargs).render()
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         page_tag(self.request, section_key(self.section.pk))
         return Article.objects.published().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        context["page_meta"] = section_meta(self.section, page_number=context["page_obj"].number)
+        return context
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -136,7 +149,9 @@ class AuthorDetailView(PaginatedArticleListView):
         return Article.objects.published().filter(bylines__author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        context["page_meta"] = author_meta(self.author, page_number=context["page_obj"].number)
+        return context
 
 
 @require_safe
@@ -166,3 +181,8 @@ class CorrectionListView(PaginatedArticleListView):
 
     def get_queryset(self):
         return Correction.objects.public().select_related("article__section")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_meta"] = corrections_meta(page_number=context["page_obj"].number)
+        return context

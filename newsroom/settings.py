@@ -177,7 +177,8 @@ if FASTLY_SERVICE_ID:
 PAGE_CACHE_PURGE_TIMEOUT_SECONDS = env.float("PAGE_CACHE_PURGE_TIMEOUT_SECONDS", default=2.0)
 # The query parameters public pages read (listing and comment-thread pages); any other
 # parameter leaves the cached page the same.
-PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page"}
+# "p" is the sitemaps' page (Django's sitemap framework names it).
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "comments_page", "p"}
 
 # --- Accounts and signing in.
 
@@ -343,6 +344,16 @@ LOGGING = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+
+# --- What search engines and shared links read (see articles/page_meta.py).
+# The front page's description; sections and authors have their own.
+SITE_DESCRIPTION = env.str(
+    "SITE_DESCRIPTION", default=f"The latest news, analysis and comment from {SITE_NAME}."
+)
+# The publisher's logo in search results; empty: the square logo shipped as static/logo.png.
+SITE_LOGO_URL = env.str("SITE_LOGO_URL", default="")
+# A Google News sitemap lists the stories published in this many hours (Google reads 48).
+NEWS_SITEMAP_HOURS = 48
 
 # --- Images. Uploads beyond these limits are refused before Pillow decodes them, so a
 # decompression bomb or a huge scan cannot exhaust a worker's memory.

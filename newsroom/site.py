@@ -22,8 +22,8 @@ def site_is_secure() -> bool:
 
 
 class ConfiguredSiteRequest:
-    """A request that names the configured site as its host, for Django's feed framework
-    (which otherwise takes the domain from the Host header)."""
+    """A request that names the configured site as its host, for Django's feed and sitemap
+    frameworks (which otherwise take the address from the Host header)."""
 
     def __init__(self, request):
         self._request = request
@@ -36,3 +36,7 @@ class ConfiguredSiteRequest:
 
     def is_secure(self) -> bool:
         return site_is_secure()
+
+    @property
+    def scheme(self) -> str:
+        return "https" if site_is_secure() else "http"

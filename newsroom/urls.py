@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.cache import SITEMAP, cache_public_page, tagged
-from articles.sitemaps import sitemaps
+from articles import crawler_views
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
@@ -15,12 +13,10 @@ handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "sitemap.xml",
-        cache_public_page(tagged(sitemap, SITEMAP)),
-        {"sitemaps": sitemaps},
-        name="sitemap",
-    ),
+    path("robots.txt", crawler_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", crawler_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", crawler_views.sitemap_section, name="sitemap-section"),
+    path("news-sitemap.xml", crawler_views.news_sitemap, name="news-sitemap"),
     path("comments/", include("comments.urls")),
     path("", include("api.urls")),
     path("", include("articles.urls")),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import Article, Correction
 from articles.renditions import planned_specs
 from tests.factories import PAST, ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.xml_reader import local, sitemap_addresses, sitemaps_listed
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,14 @@ def test_no_reader_page_feed_or_sitemap_names_the_story_its_guest_or_its_correct
         "/",
         "/section/scoops/",
         reverse("articles:feed"),
+        reverse("articles:feed-atom"),
         reverse("articles:section-feed", kwargs={"slug": "scoops"}),
+        reverse("articles:section-feed-atom", kwargs={"slug": "scoops"}),
         reverse("articles:corrections"),
         reverse("articles:corrections-feed"),
         "/sitemap.xml",
+        *(local(sitemap) for sitemap in sitemaps_listed(reader)),
+        reverse("news-sitemap"),
     ]
     for door in doors:
         page = reader.get(door).content.decode()
@@ -77,6 +82,8 @@ def test_the_story_its_guests_page_and_its_photos_are_not_found(embargoed):
         reader.get(article.get_absolute_url()),
         reader.get(reverse("articles:article-short", kwargs={"pk": article.pk})),
         reader.get(guest.get_absolute_url()),
+        reader.get(reverse("articles:author-feed", kwargs={"slug": guest.slug})),
+        reader.get(reverse("articles:author-feed-atom", kwargs={"slug": guest.slug})),
         *(reader.get(rendition_url(photo)) for photo in photos),
     ]
 
@@ -101,7 +108,9 @@ def test_once_out_the_guest_and_their_portrait_appear(time_machine):
 
     assert GUEST in Client().get(guest.get_absolute_url()).content.decode()
     assert Client().get(rendition_url(guest.photo)).status_code == 302
-    assert "/author/zainab-guest/" in Client().get("/sitemap.xml").content.decode()
+    assert any("/author/zainab-guest/" in a for a in sitemap_addresses(Client()))
+    feed = Client().get(reverse("articles:author-feed", kwargs={"slug": guest.slug}))
+    assert HEADLINE in feed.content.decode()
 
 
 def test_editors_still_open_a_guests_page_before_the_story_is_out(editor_client, embargoed):

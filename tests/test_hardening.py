@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from newsroom.env import DEFAULT_DATABASE_URL
 from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
+from tests.xml_reader import sitemap_addresses, sitemaps_listed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,15 +42,27 @@ def test_a_forged_host_header_never_reaches_the_cached_canonical_link(site_url):
         assert "6666" not in page
 
 
-def test_feeds_and_sitemaps_name_the_configured_site_whatever_the_host(site_url):
-    ArticleFactory()
+def test_feeds_and_sitemaps_name_the_configured_site_whatever_the_host(site_url, time_machine):
+    time_machine.move_to(PAST + timedelta(hours=1), tick=False)
+    ArticleFactory(published_at=PAST)
 
-    feed = Client().get(reverse("articles:feed"), HTTP_HOST="localhost:6666").content.decode()
-    sitemap = Client().get("/sitemap.xml", HTTP_HOST="localhost:6666").content.decode()
+    forged = {"HTTP_HOST": "localhost:6666"}
+    feeds = [
+        Client().get(reverse(name), **forged).content.decode()
+        for name in ("articles:feed", "articles:feed-atom")
+    ]
+    sitemaps = sitemaps_listed(Client(), **forged)
+    addresses = sitemap_addresses(Client(), **forged)
+    news = Client().get(reverse("news-sitemap"), **forged).content.decode()
+    robots = Client().get("/robots.txt", **forged).content.decode()
 
-    assert "6666" not in feed and "6666" not in sitemap
-    assert "https://news.example.org/article/" in feed
-    assert "https://news.example.org/article/" in sitemap
+    for document in [*feeds, *sitemaps, *addresses, news, robots]:
+        assert "6666" not in document
+    for document in [*feeds, news]:
+        assert "https://news.example.org/article/" in document
+    assert all(sitemap.startswith("https://news.example.org/sitemap-") for sitemap in sitemaps)
+    assert any(a.startswith("https://news.example.org/article/") for a in addresses)
+    assert "Sitemap: https://news.example.org/sitemap.xml" in robots
 
 
 def test_the_sitemap_keeps_an_embargoed_authors_page_out(time_machine):
@@ -59,7 +72,7 @@ def test_the_sitemap_keeps_an_embargoed_authors_page_out(time_machine):
     published = AuthorFactory(slug="published-writer")
     ArticleFactory(bylines=[published])
 
-    sitemap = Client().get("/sitemap.xml").content.decode()
+    sitemap = " ".join(sitemap_addresses(Client()))
 
     assert "/author/published-writer/" in sitemap
     assert "embargoed-writer" not in sitemap

@@ -97,13 +97,23 @@ def test_every_public_list_is_served_by_an_index(settings):
         middle.get_absolute_url(),
         "/feed/",
         sections[2].get_absolute_url() + "feed/",
+        author.get_absolute_url() + "feed/atom/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml?p=3",
+        "/sitemap-authors.xml",
+        "/news-sitemap.xml",
     ]
 
+    # The sitemap index must say how many blocks of 5,000 stories there are, so it counts
+    # the published ones (cached until the next story is published); nothing else may scan.
+    counted = {"/sitemap.xml", "/sitemap-articles.xml?p=3"}
     offenders = {}
     for url in pages:
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(url).status_code == 200, url
         for query in queries:
+            if url in counted and query["sql"].startswith('SELECT COUNT(*) AS "__count"'):
+                continue
             if query["sql"].lstrip().upper().startswith("SELECT"):
                 if scans := sequential_scans(query["sql"]):
                     offenders.setdefault(url, []).append((scans, query["sql"][:300]))

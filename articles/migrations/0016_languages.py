@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_page_cache_representations'),
+        ('articles', '0014_share_rendition'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,8 +2,10 @@
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -261,7 +263,7 @@ def test_the_sitemap_lists_each_story_with_its_translations_as_alternates(client
     urdu = urdu_article(translation_of=english)
     alone = ArticleFactory()
 
-    sitemap = html(client.get("/sitemap.xml"))
+    sitemap = html(client.get(reverse("sitemap-section", kwargs={"section": "articles"})))
 
     english_url, urdu_url = SITE + english.get_absolute_url(), SITE + urdu.get_absolute_url()
     for url in (english_url, urdu_url):
@@ -270,6 +272,17 @@ def test_the_sitemap_lists_each_story_with_its_translations_as_alternates(client
         assert f'<xhtml:link rel="alternate" hreflang="ur" href="{urdu_url}"/>' in entry
     alone_entry = sitemap.split(f"<loc>{SITE}{alone.get_absolute_url()}</loc>")[1]
     assert "xhtml:link" not in alone_entry.split("</url>")[0]
+
+
+def test_the_news_sitemap_gives_each_story_its_own_language(client):
+    english, urdu = ArticleFactory(), urdu_article()
+
+    with time_machine.travel(PAST + timedelta(hours=1), tick=False):
+        sitemap = html(client.get(reverse("news-sitemap")))
+
+    for story, code in ((english, "en"), (urdu, "ur")):
+        entry = sitemap.split(f"<loc>{SITE}{story.get_absolute_url()}</loc>")[1]
+        assert f"<news:language>{code}</news:language>" in entry.split("</url>")[0]
 
 
 def json_ld(page: str) -> dict:

@@ -87,11 +87,14 @@ def test_an_upload_gets_its_full_rendition_set_in_the_background(
 
     image = Image.objects.get()
     made = {r.spec: r for r in image.renditions.all()}
-    # Whole photo 320-960 (never enlarged past 1000 pixels), 16:9 cards 320-960, squares.
+    # Whole photo 320-960 (never enlarged past 1000 pixels), 16:9 cards 320-960, squares,
+    # and the one JPEG shared links show (1.91:1, as wide as the photo allows).
     assert sorted(made) == sorted(spec.name for spec in planned_specs(1000, 600))
     assert {"full-320.avif", "full-960.jpeg", "card-640.avif", "square-160.jpeg"} <= set(made)
     assert "full-1280.jpeg" not in made
-    assert len(rendition_files(settings)) == len(made) == 20
+    assert (made["share-1000.jpeg"].width, made["share-1000.jpeg"].height) == (1000, 525)
+    assert "share-1000.avif" not in made
+    assert len(rendition_files(settings)) == len(made) == 21
     card = made["card-640.jpeg"]
     with card.file.open("rb") as stored:
         picture = PillowImage.open(stored)
@@ -189,6 +192,7 @@ def test_a_small_photo_is_never_enlarged():
         "card-200.jpeg",
         "full-200.avif",
         "full-200.jpeg",
+        "share-200.jpeg",
         "square-150.avif",
         "square-150.jpeg",
     ]

@@ -54,6 +54,7 @@ def test_an_article_page_describes_the_story_its_authors_and_corrections(setting
         "@type": "Organization",
         "name": "Daily Example",
         "url": "https://news.example/",
+        "logo": {"@type": "ImageObject", "url": "https://news.example/static/logo.png"},
     }
     assert data["image"][0].startswith("https://news.example/")
     assert data["correction"] == [

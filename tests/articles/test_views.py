@@ -15,6 +15,7 @@ from tests.factories import (
     ImageFactory,
     SectionFactory,
 )
+from tests.xml_reader import sitemap_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +70,10 @@ def test_article_page_shows_more_in_its_section_but_not_itself_or_other_sections
     assert sibling.get_absolute_url() in page
     assert "A draft sibling" not in page
     assert "A story elsewhere" not in page
-    without_data = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page)
-    # The <title> and the headline, not the list.
+    without_data = re.sub(
+        r'<script type="application/ld\+json">.*?</script>|<meta [^>]*>', "", page
+    )
+    # The <title> and the headline, not the list (nor the tags social sites read).
     assert without_data.count("The main story") == 2
 
 
@@ -325,14 +328,14 @@ def test_section_feed_only_has_that_section(client):
     assert "Budget passes" not in feed
 
 
-def test_sitemap_lists_published_articles_only(client):
+def test_sitemap_lists_published_articles_only(client, settings):
     live = ArticleFactory()
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
 
-    sitemap = html(client.get("/sitemap.xml"))
+    sitemap = sitemap_addresses(client)
 
-    assert live.get_absolute_url() in sitemap
-    assert draft.get_absolute_url() not in sitemap
+    assert settings.SITE_URL + live.get_absolute_url() in sitemap
+    assert not [address for address in sitemap if draft.get_absolute_url() in address]
 
 
 def test_cached_front_page_shows_a_scheduled_article_as_soon_as_its_time_comes(time_machine):

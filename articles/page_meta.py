@@ -1,0 +1,158 @@
+"""What search engines and social sites read about a public page: its canonical address,
+a description, OpenGraph and Twitter card tags, and schema.org data.
+
+Every address is built from SITE_URL, never from the request's Host header: pages are
+cached and shared, so one forged Host would otherwise reach every later reader.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import unescape
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from articles.models import Article, Author, Image, Section
+from articles.structured_data import (
+    absolute,
+    article_news_data,
+    json_ld_script,
+    logo_url,
+    profile_page_data,
+    website_data,
+)
+from newsroom.site import absolute_url
+
+DESCRIPTION_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SharedPicture:
+    """The picture a shared link shows, with what those who cannot see it are told."""
+
+    url: str
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+    mime_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    picture: SharedPicture | None = None
+    json_ld: dict | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    section: str = ""
+    author_urls: tuple[str, ...] = field(default=())
+    site_name: str = field(default_factory=lambda: settings.SITE_NAME)
+
+    @property
+    def twitter_card(self) -> str:
+        # The large card wants a wide picture; a logo or portrait suits the small one.
+        wide = self.picture and self.picture.width and self.picture.width >= 600
+        return "summary_large_image" if wide and self.og_type == "article" else "summary"
+
+    @property
+    def json_ld_script(self) -> SafeString | str:
+        return json_ld_script(self.json_ld) if self.json_ld else ""
+
+
+def summary(text: str) -> str:
+    """Plain text of at most DESCRIPTION_LENGTH characters, from plain text or HTML."""
+    plain = " ".join(unescape(strip_tags(text)).split())
+    return Truncator(plain).chars(DESCRIPTION_LENGTH)
+
+
+def _paged(path: str, page_number: int) -> str:
+    # Each page of a listing is its own page to a search engine; the first has no number.
+    return absolute_url(path if page_number <= 1 else f"{path}?page={page_number}")
+
+
+def _logo() -> SharedPicture:
+    return SharedPicture(url=logo_url(), alt=f"{settings.SITE_NAME} logo")
+
+
+def _picture(image: Image | None, crop: str, *, read_rows: bool = True) -> SharedPicture | None:
+    picture = image.picture(crop, read_rows=read_rows) if image is not None else None
+    if picture is None:
+        return None
+    largest = picture.fallback[-1]
+    return SharedPicture(
+        url=absolute(largest.url),
+        alt="" if image.is_decorative else image.alt_text,
+        width=largest.width,
+        height=largest.height,
+    )
+
+
+def front_page_meta() -> PageMeta:
+    return PageMeta(
+        title=settings.SITE_NAME,
+        description=settings.SITE_DESCRIPTION,
+        canonical=absolute_url("/"),
+        picture=_logo(),
+        json_ld=website_data(),
+    )
+
+
+def section_meta(section: Section, *, page_number: int = 1) -> PageMeta:
+    return PageMeta(
+        title=f"{section.name} · {settings.SITE_NAME}",
+        description=summary(section.description)
+        or f"The latest {section.name} stories from {settings.SITE_NAME}.",
+        canonical=_paged(section.get_absolute_url(), page_number),
+        picture=_logo(),
+    )
+
+
+def author_meta(author: Author, *, page_number: int = 1) -> PageMeta:
+    # Without reading rendition rows: the page's own picture of the portrait comes later.
+    portrait = _picture(author.photo, "square", read_rows=False) if author.photo_id else None
+    if portrait is not None and not portrait.alt:
+        portrait = SharedPicture(portrait.url, author.name, portrait.width, portrait.height)
+    return PageMeta(
+        title=f"{author.name} · {settings.SITE_NAME}",
+        description=summary(author.bio) or f"Stories by {author.name} for {settings.SITE_NAME}.",
+        canonical=_paged(author.get_absolute_url(), page_number),
+        og_type="profile",
+        picture=portrait or _logo(),
+        json_ld=profile_page_data(author, portrait_url=portrait.url if portrait else ""),
+    )
+
+
+def corrections_meta(*, page_number: int = 1) -> PageMeta:
+    return PageMeta(
+        title=f"Corrections · {settings.SITE_NAME}",
+        description=f"Every correction {settings.SITE_NAME} has made to its stories.",
+        canonical=_paged(reverse("articles:corrections"), page_number),
+        picture=_logo(),
+    )
+
+
+def article_meta(article: Article, corrections) -> PageMeta:
+    """An article's metadata; its structured data only once it is out."""
+    published = article.is_published
+    return PageMeta(
+        title=article.headline,
+        description=summary(article.standfirst or article.body),
+        canonical=absolute_url(article.get_absolute_url()),
+        og_type="article",
+        picture=_picture(article.lead_image, "share") if article.lead_image_id else None,
+        json_ld=article_news_data(article, corrections) if published else None,
+        published_at=article.published_at if published else None,
+        modified_at=article.substantively_updated_at
+        if published and article.was_updated_after_publishing
+        else None,
+        section=article.section.name if article.section_id else "",
+        author_urls=tuple(
+            absolute_url(byline.author.get_absolute_url()) for byline in article.bylines.all()
+        ),
+    )

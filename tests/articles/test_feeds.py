@@ -1,0 +1,209 @@
+"""RSS and Atom feeds for the site, each section and each author, read as a feed reader
+reads them: parsed XML with every author, the section as a category and the lead photo."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Rendition
+from articles.rendition_store import ensure_renditions
+from articles.services import article_publish
+from tests.factories import (
+    PAST,
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    uploaded_jpeg,
+)
+from tests.xml_reader import NS, parse
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://news.example"
+
+
+@pytest.fixture(autouse=True)
+def site(settings, time_machine):
+    settings.SITE_URL, settings.SITE_NAME = SITE, "Daily Example"
+    time_machine.move_to(PAST + timedelta(days=1), tick=False)
+
+
+@pytest.fixture
+def story():
+    """A published story by two authors in Sport, with a lead photo whose renditions exist."""
+    photo = ImageFactory(file=uploaded_jpeg(size=(1600, 1000)))
+    ensure_renditions(photo.pk)
+    authors = [
+        AuthorFactory(name="Amna Rauf", slug="amna"),
+        AuthorFactory(name="Bilal Khan", slug="bilal"),
+    ]
+    sport = SectionFactory(name="Sport", slug="sport")
+    return ArticleFactory(
+        headline="Captain named for the tour",
+        standfirst="A <b>bold</b> choice & a young one.",
+        section=sport,
+        bylines=authors,
+        lead_image=photo,
+    )
+
+
+def not_out_yet():
+    """A draft, a scheduled, an unpublished and an in-review story, all in Sport by Amna."""
+    section, amna = SectionFactory(slug="hidden"), AuthorFactory(slug="hidden-writer")
+    stories = [
+        (Article.Status.DRAFT, None, "A draft story"),
+        (Article.Status.PUBLISHED, PAST + timedelta(days=2), "A scheduled story"),
+        (Article.Status.UNPUBLISHED, PAST, "An unpublished story"),
+        (Article.Status.REVIEW, None, "A story in review"),
+    ]
+    for status, published_at, headline in stories:
+        ArticleFactory(status=status, published_at=published_at, headline=headline, section=section)
+    return [headline for _, _, headline in stories], section, amna
+
+
+def rss_items(path: str) -> list:
+    return parse(Client().get(path)).findall("channel/item")
+
+
+def atom_entries(path: str) -> list:
+    return parse(Client().get(path)).findall("atom:entry", NS)
+
+
+def test_the_rss_feed_gives_each_story_its_authors_section_and_photo(story):
+    share = Rendition.objects.get(image=story.lead_image, crop="share")
+
+    channel = parse(Client().get("/feed/")).find("channel")
+    (item,) = channel.findall("item")
+
+    assert channel.findtext("title") == "Daily Example"
+    assert channel.findtext("link") == SITE + "/"
+    assert item.findtext("title") == "Captain named for the tour"
+    assert item.findtext("link") == SITE + story.get_absolute_url()
+    assert [c.text for c in item.findall("dc:creator", NS)] == ["Amna Rauf", "Bilal Khan"]
+    assert [c.text for c in item.findall("category")] == ["Sport"]
+    # Feed readers render the description as HTML: the standfirst's markup stays text.
+    assert item.findtext("description") == (
+        "<p>A &lt;b&gt;bold&lt;/b&gt; choice &amp; a young one.</p>"
+    )
+    enclosure = item.find("enclosure")
+    assert enclosure.attrib == {
+        "url": SITE + share.file.url,
+        "length": str(share.file_size),
+        "type": "image/jpeg",
+    }
+    assert share.file_size == share.file.size > 0
+
+
+def test_the_atom_feed_gives_each_story_its_authors_with_their_pages(story):
+    share = Rendition.objects.get(image=story.lead_image, crop="share")
+
+    feed = parse(Client().get("/feed/atom/"))
+    (entry,) = feed.findall("atom:entry", NS)
+
+    assert feed.findtext("atom:title", namespaces=NS) == "Daily Example"
+    assert feed.findtext("atom:author/atom:name", namespaces=NS) == "Daily Example"
+    assert entry.findtext("atom:title", namespaces=NS) == "Captain named for the tour"
+    authors = [
+        (a.findtext("atom:name", namespaces=NS), a.findtext("atom:uri", namespaces=NS))
+        for a in entry.findall("atom:author", NS)
+    ]
+    assert authors == [
+        ("Amna Rauf", SITE + "/author/amna/"),
+        ("Bilal Khan", SITE + "/author/bilal/"),
+    ]
+    assert [c.get("term") for c in entry.findall("atom:category", NS)] == ["Sport"]
+    links = {link.get("rel"): link.attrib for link in entry.findall("atom:link", NS)}
+    assert links["alternate"]["href"] == SITE + story.get_absolute_url()
+    assert links["enclosure"] == {
+        "rel": "enclosure",
+        "href": SITE + share.file.url,
+        "length": str(share.file_size),
+        "type": "image/jpeg",
+    }
+    assert entry.findtext("atom:published", namespaces=NS).startswith("2014-11-20")
+
+
+def test_a_story_whose_photo_is_not_rendered_yet_goes_out_without_an_enclosure():
+    ArticleFactory(lead_image=ImageFactory())  # the task has not run
+
+    (item,) = rss_items("/feed/")
+
+    assert item.find("enclosure") is None
+
+
+def titles(path: str) -> list[str]:
+    if path.endswith("/atom/"):
+        return [e.findtext("atom:title", namespaces=NS) for e in atom_entries(path)]
+    return [item.findtext("title") for item in rss_items(path)]
+
+
+def test_section_and_author_feeds_hold_only_their_stories_newest_first(story):
+    ArticleFactory(headline="Budget passes", bylines=[AuthorFactory()])
+    bilal = story.bylines.last().author
+    ArticleFactory(
+        headline="Hockey result", bylines=[bilal], published_at=PAST + timedelta(hours=1)
+    )
+
+    assert titles("/section/sport/feed/") == ["Captain named for the tour"]
+    assert titles("/section/sport/feed/atom/") == ["Captain named for the tour"]
+    assert titles("/author/bilal/feed/") == ["Hockey result", "Captain named for the tour"]
+    assert titles("/author/amna/feed/atom/") == ["Captain named for the tour"]
+    channel = parse(Client().get("/author/amna/feed/")).find("channel")
+    assert channel.findtext("title") == "Daily Example: Amna Rauf"
+    assert channel.findtext("link") == SITE + "/author/amna/"
+
+
+def test_no_feed_carries_a_story_that_is_not_out(story):
+    headlines, section, writer = not_out_yet()
+
+    feeds = [
+        "/feed/",
+        "/feed/atom/",
+        "/section/sport/feed/",
+        "/section/sport/feed/atom/",
+        f"/section/{section.slug}/feed/",
+        f"/section/{section.slug}/feed/atom/",
+        "/author/amna/feed/",
+        "/author/amna/feed/atom/",
+    ]
+    for path in feeds:
+        text = Client().get(path).content.decode()
+        parse(Client().get(path))
+        assert not [h for h in headlines if h in text], path
+    # Nor does a writer whose only stories are not out have a feed yet.
+    assert Client().get(f"/author/{writer.slug}/feed/").status_code == 404
+
+
+def test_feeds_are_cached_and_refreshed_when_a_story_is_published(
+    story, django_capture_on_commit_callbacks
+):
+    reader = Client()
+    paths = ["/feed/", "/feed/atom/", "/section/sport/feed/atom/", "/author/amna/feed/"]
+    for path in paths:
+        reader.get(path)
+        cached = reader.get(path)
+        assert cached["X-Page-Cache"] == "hit", path
+        assert "feeds" in cached["Surrogate-Key"].split(), path
+
+    draft = ArticleFactory(
+        headline="Tour squad announced",
+        section=story.section,
+        bylines=[story.bylines.first().author],
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=draft, at=PAST + timedelta(hours=1))
+
+    for path in paths:
+        assert "Tour squad announced" in reader.get(path).content.decode(), path
+
+
+def test_an_unknown_section_or_author_feed_is_not_found():
+    for name in ["section-feed", "section-feed-atom", "author-feed", "author-feed-atom"]:
+        assert (
+            Client().get(reverse(f"articles:{name}", kwargs={"slug": "nobody"})).status_code == 404
+        )
