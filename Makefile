@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore messages translations
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore multinode messages translations
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -87,6 +87,21 @@ test-under-load: install-dev
 # during load (never run beside other people's tests). The fast cases are in `make test`.
 faults: install-dev
 	$(PY) scripts/faults.py
+
+# The reference deployment on loopback (README: "Reference deployment"): PostgreSQL primary
+# and streaming replica, Redis, moto's S3 server, a task worker, two gunicorn servers and
+# Varnish, each started and stopped by the test. Debian's packages come first if missing.
+MULTINODE_PACKAGES = $$(command -v varnishd >/dev/null 2>&1 || echo varnish) \
+	$$(ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || echo varnish-modules) \
+	$$(command -v redis-server >/dev/null 2>&1 || echo redis-server) \
+	$$(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql)
+multinode: install-dev
+	@missing="$(MULTINODE_PACKAGES)"; missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's $$missing for the multi-node test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(VENV)/bin/pytest tests/multinode -m multinode $(PYTEST_ARGS)
 
 benchmark: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

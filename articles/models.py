@@ -452,18 +452,30 @@ class ArticleQuerySet(models.QuerySet):
         bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | models.Exists(bylined))
 
-    def front_page(self, per_section: int, *, sections=None):
-        """Return the lead story, the pinned top stories and the others grouped by section,
-        none twice.
+    def most_read(self, *, since, limit: int):
+        """The most read of these articles since a day, most first: their headline and
+        address only, in one query that reads only the counters of those days."""
+        return (
+            self.filter(daily_read_counts__day__gte=since)
+            .annotate(recent_reads=models.Sum("daily_read_counts__reads"))
+            .order_by("-recent_reads", "-published_at", "-pk")
+            .only("pk", "slug", "headline", "published_at", "language")[:limit]
+        )
+
+    def front_page(self, per_section: int, *, sections=None, beside_lead: int = 0):
+        """Return the lead story, the top stories beside it and the others grouped by
+        section, none twice.
 
         The lead is the newest story an editor ticked to lead; top stories are those an
-        editor pinned to a slot. Both come in the same query as the sections' stories.
+        editor pinned to a slot, then the newest others until there are `beside_lead`.
+        All come in the same query as the sections' stories.
         """
         chosen_lead = self.filter(is_front_page_lead=True).order_by("-published_at", "-pk")
         chosen_lead = chosen_lead.values("pk")[:1]
         pinned = self.filter(front_page_slot__isnull=False).values("pk")
         section_ids = None if sections is None else [section.pk for section in sections]
-        ids = self._latest_ids_per_section(per_section, section_ids)
+        # Stories beside the lead come out of their sections: fetch enough to refill them.
+        ids = self._latest_ids_per_section(per_section + beside_lead, section_ids)
         ids = chosen_lead if ids is None else ids.union(chosen_lead, all=True)
         ids = ids.union(pinned, all=True)
         # Every card shows its lead image: their renditions come in one more query.
@@ -486,10 +498,19 @@ class ArticleQuerySet(models.QuerySet):
             key=lambda a: a.front_page_slot,
         )
         shown = {lead.pk, *(a.pk for a in top)}
+        # The lead never stands alone: the newest stories fill the places editors left.
+        for article in newest_first:
+            if len(top) >= beside_lead:
+                break
+            if article.pk not in shown:
+                top.append(article)
+                shown.add(article.pk)
         by_section = {}
         for article in newest_first:
             if article.pk not in shown and article.section_id is not None:
-                by_section.setdefault(article.section, []).append(article)
+                stories = by_section.setdefault(article.section, [])
+                if len(stories) < per_section:
+                    stories.append(article)
         ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
         return FrontPage(lead, top, ordered)
 
@@ -989,3 +1010,24 @@ class BreakingNews(models.Model):
     def clean(self):
         if self.starts_at and self.expires_at and self.expires_at <= self.starts_at:
             raise ValidationError({"expires_at": "The banner must end after it starts."})
+
+
+class DailyReadCount(models.Model):
+    """How many readers opened an article on one day (the site's date), for "Most read".
+
+    Written in batches by `articles.readership`, never on a page's request.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_read_counts")
+    day = models.DateField()
+    reads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-reads"]
+        constraints = [
+            # Day first: "Most read" scans the recent days, the upsert finds its row.
+            models.UniqueConstraint(fields=["day", "article"], name="daily_read_count_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.reads}"

@@ -5,15 +5,18 @@ Every address is built from SITE_URL, never from the request's Host header: page
 cached and shared, so one forged Host would otherwise reach every later reader.
 """
 
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import get_language, to_locale
 
 from articles.models import Article, Author, Image, Section
 from articles.structured_data import (
@@ -53,6 +56,8 @@ class PageMeta:
     section: str = ""
     author_urls: tuple[str, ...] = field(default=())
     site_name: str = field(default_factory=lambda: settings.SITE_NAME)
+    # OpenGraph writes locales as "en_US"; the page's language is the one being served.
+    locale: str = field(default_factory=lambda: to_locale(get_language() or settings.LANGUAGE_CODE))
 
     @property
     def twitter_card(self) -> str:
@@ -77,7 +82,9 @@ def _paged(path: str, page_number: int) -> str:
 
 
 def _logo() -> SharedPicture:
-    return SharedPicture(url=logo_url(), alt=f"{settings.SITE_NAME} logo")
+    url = logo_url()
+    mime_type, _ = mimetypes.guess_type(urlsplit(url).path)
+    return SharedPicture(url=url, alt=f"{settings.SITE_NAME} logo", mime_type=mime_type or "")
 
 
 def _picture(image: Image | None, crop: str, *, read_rows: bool = True) -> SharedPicture | None:

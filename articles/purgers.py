@@ -96,18 +96,32 @@ class RemotePurger(Purger):
 class VarnishPurger(RemotePurger):
     """Varnish with the xkey module (deploy/varnish/newsroom.vcl), at each VARNISH_PURGE_URLS."""
 
+    # Varnish refuses a request header over 8 KB (http_req_hdr_len): longer lists are split.
+    header_limit = 4000
+
     def request(self, keys, *, soft):
         header = "xkey-softpurge" if soft else "xkey"
         failures = []
         # Every Varnish keeps its own copy: one unreachable must not spare the others.
         for url in settings.VARNISH_PURGE_URLS:
-            call = urllib.request.Request(url, method="PURGE", headers={header: " ".join(keys)})
-            try:
-                self._call(call)
-            except OSError as error:
-                failures.append(f"{url}: {error}")
+            for value in self._header_values(keys):
+                call = urllib.request.Request(url, method="PURGE", headers={header: value})
+                try:
+                    self._call(call)
+                except OSError as error:
+                    failures.append(f"{url}: {error}")
+                    break
         if failures:
             raise OSError("; ".join(failures))
+
+    def _header_values(self, keys: list[str]) -> list[str]:
+        values, current = [], ""
+        for key in keys:
+            if current and len(current) + 1 + len(key) > self.header_limit:
+                values.append(current)
+                current = ""
+            current = f"{current} {key}" if current else key
+        return [*values, current] if current else values
 
 
 class FastlyPurger(RemotePurger):

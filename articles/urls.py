@@ -45,6 +45,8 @@ urlpatterns = [
     ),
     path("author/<slug_any_script:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
+    # Before the article's own address, whose slug would take "read" for a headline.
+    path("article/<int:pk>/read/", views.count_read, name="article-read"),
     path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),

@@ -1,10 +1,13 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from articles.cache import (
@@ -25,7 +28,9 @@ from articles.page_meta import (
     section_meta,
 )
 from articles.paging import list_page
+from articles.readership import is_countable, read_record
 from articles.rendition_store import ensure_renditions
+from newsroom.client import client_ip
 
 
 def readable_articles(request):
@@ -47,10 +52,18 @@ def front_page(request):
     # The navigation lists the same sections: one query serves both.
     sections = list(Section.objects.all())
     page = Article.objects.published().front_page(
-        settings.FRONT_PAGE_STORIES_PER_SECTION, sections=sections
+        settings.FRONT_PAGE_STORIES_PER_SECTION,
+        sections=sections,
+        beside_lead=settings.FRONT_PAGE_BESIDE_LEAD,
+    )
+    # Read counts are written every minute or so; the list follows when the page expires.
+    since = timezone.localdate() - timedelta(days=settings.MOST_READ_DAYS - 1)
+    most_read = list(
+        Article.objects.published().most_read(since=since, limit=settings.MOST_READ_COUNT)
     )
     shown = [page.lead, *page.top_stories] if page.lead else list(page.top_stories)
     shown += [article for _, articles in page.sections for article in articles]
+    shown += most_read
     page_tag(request, FRONT, *(teaser_key(article.pk) for article in shown))
     return render(
         request,
@@ -59,6 +72,7 @@ def front_page(request):
             "lead": page.lead,
             "top_stories": page.top_stories,
             "sections": page.sections,
+            "most_read": most_read,
             "navigation_sections": sections,
             "page_meta": front_page_meta(),
         },
@@ -113,6 +127,16 @@ class PaginatedArticleListView(ListView):
         page = list_page(queryset, number=self.request.GET.get("page"), per_page=page_size)
         page_tag(self.request, *(teaser_key(article.pk) for article in page))
         return None, page, page.object_list, page.has_other_pages()
+
+
+@csrf_exempt  # a bodiless beacon that only adds one to a count; no cookie is read
+@require_POST
+def count_read(request, pk):
+    """Count a reader's visit to an article for "Most read" (sent by read_beacon.js)."""
+    if is_countable(request):
+        read_record(article_id=pk, address=client_ip(request))
+    # The same answer whether counted or not: a flood learns nothing from it.
+    return HttpResponse(status=204)
 
 
 @method_decorator(cache_public_page, name="dispatch")

@@ -366,6 +366,8 @@ MORE_IN_SECTION_COUNT = 5
 FRONT_PAGE_STORIES_PER_SECTION = 4
 # Slots editors can pin stories to under the front page's lead.
 FRONT_PAGE_TOP_STORIES = 4
+# Stories beside the lead: the pinned ones, then the newest others.
+FRONT_PAGE_BESIDE_LEAD = 3
 # How long a shared preview link works unless the editor chooses otherwise.
 PREVIEW_LINK_HOURS = 48
 
@@ -502,3 +504,13 @@ TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=900)
 
 # Where `make backup` writes its timestamped folders (keep them on another machine too).
 BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
+
+# --- "Most read" on the front page (articles/readership.py): reads counted by a beacon into
+# each worker's memory, written to the daily counters at most this often, or sooner when
+# this many articles wait; the list covers the last MOST_READ_DAYS days (today included).
+READS_FLUSH_SECONDS = env.int("READS_FLUSH_SECONDS", default=60)
+READS_FLUSH_MAX_ARTICLES = env.int("READS_FLUSH_MAX_ARTICLES", default=500)
+# One address counts once per article per day, and for this many articles a day at most.
+READS_MAX_ARTICLES_PER_ADDRESS = env.int("READS_MAX_ARTICLES_PER_ADDRESS", default=50)
+MOST_READ_DAYS = env.int("MOST_READ_DAYS", default=2)
+MOST_READ_COUNT = env.int("MOST_READ_COUNT", default=5)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_share_rendition'),
+        ('articles', '0015_most_read'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

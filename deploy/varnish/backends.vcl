@@ -1,5 +1,14 @@
-# Newsroom's app servers behind Varnish (included by newsroom.vcl). Copy this file next to
-# your own newsroom.vcl and name your servers; the multi-node test writes its own.
+# Newsroom's app servers behind Varnish (included by newsroom.vcl). Copy this file into a
+# directory of your own, name your servers, and put that directory first in vcl_path; the
+# multi-node test writes its own.
+
+# Who may send PURGE: the app servers (VARNISH_PURGE_URLS points them here).
+acl purgers {
+    "127.0.0.1";
+    "::1";
+    "10.0.0.11";
+    "10.0.0.12";
+}
 
 probe newsroom_ready {
     # Readiness: the server answers and reaches its database and cache.

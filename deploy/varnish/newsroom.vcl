@@ -6,9 +6,11 @@
 # the admin, comment posts. Pages are tagged with the app's Surrogate-Key header and purged
 # by it (articles/purgers.py VarnishPurger sends "PURGE" with an xkey header).
 #
-# The app servers and how requests are shared among them live in backends.vcl, next to
-# this file (see backends.vcl for the shape): run varnishd with -p vcl_path naming the
-# directory that holds your own.
+# What differs from one site to the next lives in backends.vcl: the app servers, how
+# requests are shared among them, and the "purgers" ACL of addresses allowed to purge
+# (the app servers; anyone else could empty the cache at will). deploy/varnish/backends.vcl
+# shows the shape: run varnishd with -p vcl_path naming the directory that holds your own
+# first, then this one.
 
 vcl 4.1;
 
@@ -17,12 +19,6 @@ import std;
 import xkey;
 
 include "backends.vcl";
-
-# Who may purge: the app servers. Anyone else could empty the cache at will.
-acl purgers {
-    "127.0.0.1";
-    "::1";
-}
 
 sub vcl_recv {
     set req.backend_hint = newsroom.backend();

@@ -209,10 +209,12 @@ def test_an_urdu_section_front_is_in_urdu_and_right_to_left(client):
 
 
 def test_the_english_front_page_marks_urdu_stories_and_sections_as_urdu(client):
+    urdu = urdu_article()
     english_section = SectionFactory(name="Sport", other_names={"ur": "کھیل"})
     ArticleFactory(section=english_section, is_front_page_lead=True)
-    ArticleFactory(section=english_section)
-    urdu = urdu_article()
+    # Newer English stories fill the places beside the lead: the Urdu one stays in its section.
+    for _ in range(6):
+        ArticleFactory(section=english_section)
 
     page = html(client.get("/"))
 

@@ -103,6 +103,7 @@ def test_an_article_shared_on_social_sites_shows_its_headline_summary_and_wide_p
     assert page.one("og:description") == "Hundreds moved to higher ground overnight."
     assert page.one("og:url") == address
     assert page.one("og:site_name") == "Daily Example"
+    assert page.one("og:locale") == "en_US"
     assert page.one("og:image") == page.one("twitter:image") == SITE + share.file.url
     assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
     assert page.one("og:image:type") == "image/jpeg"
@@ -158,6 +159,8 @@ def test_the_front_page_describes_the_site_as_a_website():
     assert page.one("description") == "Independent news from the valley, every day."
     assert page.one("og:type") == "website"
     assert page.one("og:title") == "Daily Example"
+    assert page.one("og:image") == SITE + "/static/logo.png"
+    assert page.one("og:image:type") == "image/png"
     (data,) = page.json_ld
     assert data["@type"] == "WebSite" and data["url"] == SITE + "/"
     assert data["name"] == "Daily Example"

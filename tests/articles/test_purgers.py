@@ -312,3 +312,13 @@ def test_a_half_configured_cache_stops_the_site_from_starting(env, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_purge_of_many_articles_reaches_varnish_in_headers_it_accepts(varnish):
+    comment_pages_purge(article_ids=range(1, 1001))
+
+    headers = [call["headers"]["xkey"] for call in varnish.calls]
+    assert all(len(header) <= 4000 for header in headers)
+    assert len(headers) > 1
+    purged = {key for header in headers for key in header.split()}
+    assert purged == {f"article-{pk}" for pk in range(1, 1001)}

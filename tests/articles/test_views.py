@@ -167,7 +167,7 @@ def test_front_page_leads_with_the_newest_story_and_never_repeats_one(client):
     sport = SectionFactory(name="Sport", position=1)
     older = [
         ArticleFactory(section=politics, published_at=PAST - timedelta(hours=n))
-        for n in range(1, 4)
+        for n in range(1, 7)
     ]
     games = [ArticleFactory(section=sport, published_at=PAST - timedelta(days=n)) for n in (1, 2)]
     lead = ArticleFactory(section=sport, headline="The biggest story", published_at=PAST)
