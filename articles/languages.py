@@ -9,6 +9,7 @@ from functools import cache
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.utils.translation import to_locale
 
 # PostgreSQL's built-in text search configurations, by the language they stem. Languages
 # without one (Urdu among them) are indexed word for word with 'simple'.
@@ -92,3 +93,14 @@ def language_choices() -> list[tuple[str, str]]:
 def direction(code: str) -> str:
     """ "rtl" or "ltr" for the language with this code."""
     return language(code).direction
+
+
+# OpenGraph names a locale with its country ("en_US"); a language code alone gets these.
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ur": "ur_PK", "ar": "ar_AR"}
+
+
+def open_graph_locale(code: str) -> str:
+    """The OpenGraph locale for a language code: "ur" is "ur_PK", "en-gb" is "en_GB"."""
+    if "-" in code:
+        return to_locale(code)
+    return OPEN_GRAPH_LOCALES.get(code, f"{code}_{code.upper()}")

@@ -80,6 +80,7 @@ def test_an_urdu_article_page_reads_right_to_left_in_urdu(client):
     assert "Published:" not in page
     # A Latin name keeps its own direction inside the Urdu byline.
     assert "<bdi>Amina Qureshi</bdi>" in page
+    assert '<meta property="og:locale" content="ur_PK">' in page
 
 
 def test_an_english_article_page_stays_left_to_right_in_english(client):
