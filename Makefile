@@ -128,5 +128,14 @@ restore: install
 	@$(PY) -m newsroom.dbsetup
 	$(PY) manage.py restore "$(BACKUP)"
 
+# Lighthouse's four scores for the demo's reader pages (slow, so not part of `make test`):
+# the npm package is installed under .lighthouse/ (git ignores it) and drives Debian's
+# chromium. LIGHTHOUSE_ARGS=--desktop for the desktop preset.
+LIGHTHOUSE_VERSION := 12.8.2
+lighthouse: demo
+	@if [ "$$(.lighthouse/node_modules/.bin/lighthouse --version 2>/dev/null)" != "$(LIGHTHOUSE_VERSION)" ]; then \
+	  npm install --prefix .lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION); fi
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .lighthouse

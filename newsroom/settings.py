@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     # The read API (django-ninja); "ninja" serves Swagger UI from our own static files.
     "ninja",
     "api",
+    # `manage.py seed_demo`: the demo newsroom, comments and all.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["articles", "comments", "api"]
+APPS = ["articles", "comments", "api", "demo"]
 
 
 def modules_of(app: str) -> dict[str, Path]:
