@@ -10,6 +10,7 @@ from pydantic import model_validator
 class ArticleFilters(Schema):
     section: str | None = Field(None, description="A section's slug (see /sections).")
     author: str | None = Field(None, description="An author's slug (see /authors).")
+    topic: str | None = Field(None, description="A topic's slug (see /topics).")
     published_after: datetime | None = Field(
         None,
         description="Only stories published at or after this moment: a date "

@@ -72,6 +72,21 @@ class SectionRef(Schema):
     slug: str
 
 
+class TopicRef(Schema):
+    id: int
+    name: str
+    slug: str
+    url: str = Field(description="The topic's page for readers.")
+
+    @staticmethod
+    def resolve_url(topic) -> str:
+        return absolute_url(topic.get_absolute_url())
+
+
+class TopicOut(TopicRef):
+    description: str
+
+
 class AuthorRef(Schema):
     id: int
     name: str
@@ -109,6 +124,7 @@ class ArticleSummary(Schema):
     standfirst: str
     url: str = Field(description="The article's page for readers.")
     section: SectionRef
+    topics: list[TopicRef] = Field(description="What the story is about, by name.")
     bylines: list[BylineOut]
     published_at: datetime
     updated_at: datetime | None = Field(
@@ -121,6 +137,10 @@ class ArticleSummary(Schema):
     @staticmethod
     def resolve_url(article) -> str:
         return absolute_url(article.get_absolute_url())
+
+    @staticmethod
+    def resolve_topics(article) -> list:
+        return article.listed_topics
 
     @staticmethod
     def resolve_bylines(article) -> list:

@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from api.errors import install_error_handlers
 from api.views import router
 
-API_DESCRIPTION = """Published articles, sections and authors of this newsroom, read-only.
+API_DESCRIPTION = """Published articles, sections, authors and topics of this newsroom, read-only.
 
 Only what any reader may see on the site is served: no drafts, no scheduled or embargoed
 stories, no unpublished ones. Lists are paged (`page`, `page_size`, follow `next`); every

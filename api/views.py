@@ -1,4 +1,4 @@
-"""The read API's endpoints: published articles, their sections and their authors.
+"""The read API's endpoints: published articles, their sections, authors and topics.
 
 Every article comes through `Article.objects.published()`, whoever asks: the API shows
 what any reader may see, never a draft, a scheduled story or an unpublished one, even to
@@ -16,8 +16,15 @@ from api.conditional import conditional
 from api.errors import BadParameter
 from api.filters import ArticleFilters
 from api.pagination import PageWithoutCount
-from api.schemas import ArticleDetail, ArticleSummary, AuthorOut, ErrorOut, SectionOut
-from articles.models import Article, Author, Correction, Rendition, Section
+from api.schemas import (
+    ArticleDetail,
+    ArticleSummary,
+    AuthorOut,
+    ErrorOut,
+    SectionOut,
+    TopicOut,
+)
+from articles.models import Article, Author, Correction, Rendition, Section, Topic
 
 router = Router()
 
@@ -27,9 +34,11 @@ BAD_REQUEST = {400: ErrorOut}
 
 def _articles():
     # Lead photos whose rendition set is not complete yet read their rows: one query.
+    # Topics come in the articles' own query (with_topics), not one more.
     return (
         Article.objects.published()
         .for_listing()
+        .with_topics()
         .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
     )
 
@@ -63,6 +72,11 @@ def list_articles(request, filters: Query[ArticleFilters]):
         if author is None:
             raise BadParameter("author", f"No author has the slug {filters.author!r}.")
         articles = articles.filter(bylines__author=author)
+    if filters.topic is not None:
+        topic = Topic.objects.known_to_readers().filter(slug=filters.topic).first()
+        if topic is None:
+            raise BadParameter("topic", f"No topic has the slug {filters.topic!r}.")
+        articles = articles.filter(topics=topic)
     if filters.published_after is not None:
         articles = articles.filter(published_at__gte=filters.after())
     if filters.published_before is not None:
@@ -131,3 +145,28 @@ def list_authors(request):
 @conditional
 def show_author(request, slug: str):
     return get_object_or_404(_authors(), slug=slug)
+
+
+@router.get(
+    "/topics",
+    response={200: list[TopicOut], **BAD_REQUEST},
+    url_name="topic-list",
+    tags=["topics"],
+    summary="Topics with a published story, by name",
+)
+@conditional
+@paginate(PageWithoutCount)
+def list_topics(request):
+    return Topic.objects.known_to_readers().order_by("name", "pk")
+
+
+@router.get(
+    "/topics/{slug}",
+    response={200: TopicOut, **NOT_FOUND},
+    url_name="topic-detail",
+    tags=["topics"],
+    summary="One topic with a published story",
+)
+@conditional
+def show_topic(request, slug: str):
+    return get_object_or_404(Topic.objects.known_to_readers(), slug=slug)

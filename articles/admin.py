@@ -20,7 +20,16 @@ from articles import services
 from articles.cache import purge_public_pages
 from articles.diffs import paragraphs, snapshot_diff
 from articles.forms import ArticleAdminForm, ImageForm, OtherNamesForm
-from articles.models import Article, Author, BreakingNews, Byline, Correction, Image, Section
+from articles.models import (
+    Article,
+    Author,
+    BreakingNews,
+    Byline,
+    Correction,
+    Image,
+    Section,
+    Topic,
+)
 from articles.renditions import Picture
 from articles.storage import StorageRefused
 
@@ -141,6 +150,13 @@ class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                 "slug"
             ].help_text = "The author page's address. Leave empty to make it from the name."
         return form
+
+
+@admin.register(Topic)
+class TopicAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class UploadMonthFilter(admin.SimpleListFilter):
@@ -381,7 +397,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["lead_image", "section", "translation_of"]
+    autocomplete_fields = ["lead_image", "section", "topics", "translation_of"]
     list_select_related = ["section", "lead_image"]
     # The change form template puts the bylines above Publishing: who wrote it comes first.
     inlines = [BylineInline, CorrectionInline]
@@ -418,6 +434,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
                         *address,
                         "standfirst",
                         "section",
+                        "topics",
                         "translation_of",
                         "body",
                     ]

@@ -2,7 +2,7 @@
 
 Each cached page is tagged with what it shows (surrogate keys): ``article-42`` for an
 article's own page, ``teaser-42`` for any listing that shows article 42 (headline and
-comment count), ``section-3``, ``author-7``, ``front``, ``feeds``, ``sitemap``, and
+comment count), ``section-3``, ``author-7``, ``topic-5``, ``front``, ``feeds``, ``sitemap``, and
 ``site`` on every page (the navigation lists the sections). A change purges exactly the
 keys it touches, through the purgers in ``settings.PAGE_CACHE_PURGERS``; the same keys go
 out in ``Surrogate-Key`` and ``Cache-Tag`` headers for a CDN or Varnish in front.
@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.utils.cache import patch_cache_control
 
-from articles.models import Article, BreakingNews, Byline, Timetable
+from articles.models import Article, ArticleTopic, BreakingNews, Byline, Timetable
 from articles.purgers import purgers
 
 FRONT = "front"
@@ -43,6 +43,10 @@ def section_key(pk: int) -> str:
 
 def author_key(pk: int) -> str:
     return f"author-{pk}"
+
+
+def topic_key(pk: int) -> str:
+    return f"topic-{pk}"
 
 
 def page_tag(request, *keys: str) -> None:
@@ -103,13 +107,18 @@ def purge_public_pages() -> None:
 
 
 def article_pages_purge(
-    *, article_id: int, section_ids: Iterable[int] = (), related_article_ids: Iterable[int] = ()
+    *,
+    article_id: int,
+    section_ids: Iterable[int] = (),
+    topic_ids: Iterable[int] = (),
+    related_article_ids: Iterable[int] = (),
 ) -> None:
     """Refresh what publishing, editing or unpublishing an article changes.
 
-    Its own page, every listing that shows it, its section (old and new ones, when it
-    moved), the front page, its authors' pages, the feeds and the sitemap, and the pages of
-    its translations (and of the story it was a translation of before), which link to it.
+    Its own page, every listing that shows it, its section and topics (old and new ones,
+    when they changed), the front page, its authors' pages, the feeds and the sitemap, and
+    the pages of its translations (and of the story it was a translation of before), which
+    link to it.
     """
     section_ids = set(section_ids)
     section_ids.update(Article.objects.filter(pk=article_id).values_list("section_id", flat=True))
@@ -118,6 +127,10 @@ def article_pages_purge(
     translations = Article.objects.filter(
         Q(pk__in=family) | Q(translation_of_id__in=family) | Q(translation_of_id=article_id)
     ).values_list("pk", flat=True)
+    topic_ids = set(topic_ids)
+    topic_ids.update(
+        ArticleTopic.objects.filter(article_id=article_id).values_list("topic_id", flat=True)
+    )
     pages_purge(
         keys={
             *(article_key(pk) for pk in {*translations, *related_article_ids} if pk is not None),
@@ -128,6 +141,7 @@ def article_pages_purge(
             SITEMAP,
             *(section_key(pk) for pk in section_ids),
             *(author_key(pk) for pk in author_ids),
+            *(topic_key(pk) for pk in topic_ids),
         }
     )
 

@@ -1,9 +1,10 @@
-"""RSS and Atom feeds of published stories (the whole site, a section, an author) and of
-corrections. Addresses come from SITE_URL, never from the request's Host header."""
+"""RSS and Atom feeds of published stories (the whole site, a section, an author, a
+topic) and of corrections. Addresses come from SITE_URL, never from the request's Host header."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 
 from articles.languages import default_language
-from articles.models import Article, Author, Correction, Rendition, Section
+from articles.models import Article, Author, Correction, Rendition, Section, Topic
 from articles.structured_data import absolute
 from newsroom.site import ConfiguredSiteRequest, absolute_url
 
@@ -153,6 +154,23 @@ class AuthorFeed(ArticleFeed):
         return articles.filter(bylines__author=author)
 
 
+class TopicFeed(ArticleFeed):
+    """The newest published stories on one topic."""
+
+    def get_object(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        if not Article.objects.published().filter(topics=topic).exists():
+            # A topic made for a scheduled scoop stays unknown, as on its page.
+            raise Http404("No such topic.")
+        return topic
+
+    def description(self, topic):
+        return f"The latest stories on {topic.name} from {settings.SITE_NAME}."
+
+    def filter_articles(self, articles, topic):
+        return articles.filter(topics=topic)
+
+
 class AtomFeedMixin:
     """The same feed in Atom: the newsroom is the author of record for unsigned stories."""
 
@@ -174,6 +192,10 @@ class SectionAtomFeed(AtomFeedMixin, SectionFeed):
 
 
 class AuthorAtomFeed(AtomFeedMixin, AuthorFeed):
+    pass
+
+
+class TopicAtomFeed(AtomFeedMixin, TopicFeed):
     pass
 
 

@@ -1,11 +1,13 @@
 import base64
 import io
-from datetime import timedelta
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin import widgets
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -13,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from PIL import Image as PillowImage
 
-from articles import services
+from articles import search, services
 from articles.diffs import diff_texts
 from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
 from articles.languages import article_languages
@@ -503,3 +505,117 @@ class EditConflictView:
             for name, label in self.FIELDS
             if (getattr(current, name) or "") != (mine.get(name) or "")
         ]
+
+
+class SearchTextField(forms.CharField):
+    """The search box: whatever a reader types is searchable once normalised (a NUL byte
+    or a control character is dropped rather than refused)."""
+
+    def to_python(self, value):
+        return search.normalise_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    """A reader's search: words, and optionally a section, a range of days and an order.
+
+    Read from the address, so any of it may be mistyped: a field in error is reported
+    and left out, and the rest of the search still runs (`is_valid` is not required).
+    """
+
+    # The archive's dates; anything outside would only overflow the conversion to UTC.
+    EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+    NEWEST = "newest"
+    MAX_PAGE = 500
+
+    q = SearchTextField(label="Search for", required=False)
+    section = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "There is no section “%(value)s”: showing them all."},
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[("", "Best match"), (NEWEST, "Newest first")],
+        error_messages={"invalid_choice": "Showing the best matches first."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "That page number is not a number: showing the first page."},
+    )
+
+    def __init__(self, data, *, sections):
+        super().__init__(data)
+        self.sections = {section.slug: section for section in sections}
+        self.fields["section"].choices = [
+            ("", "All sections"),
+            *((section.slug, section.name) for section in sections),
+        ]
+        self.is_valid()
+
+    def _clean_day(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not self.EARLIEST <= day <= self.LATEST:
+            raise ValidationError(
+                f"Choose a day between {self.EARLIEST:%Y} and {self.LATEST:%Y}.", code="range"
+            )
+        return day
+
+    def clean_since(self):
+        return self._clean_day("since")
+
+    def clean_until(self):
+        return self._clean_day("until")
+
+    def clean_page(self):
+        return self.cleaned_data.get("page") or 1
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            # Readers fill the two boxes in either order: the earlier day is the start.
+            cleaned["since"], cleaned["until"] = until, since
+        return cleaned
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "")
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
+
+    @property
+    def was_cut(self) -> bool:
+        """The reader typed more than is searched."""
+        return len(" ".join(self.data.get("q", "").split())) > search.QUERY_MAX_LENGTH
+
+    def articles(self, published):
+        """The matching stories among `published`, filtered and ordered as asked, or None
+        when there is nothing to search for."""
+        if not search.has_words(self.query):
+            return None
+        found = published.published_between(
+            self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        )
+        if section := self.sections.get(self.cleaned_data.get("section") or ""):
+            found = found.filter(section=section)
+        return found.search(self.query, newest_first=self.cleaned_data.get("sort") == self.NEWEST)
+
+    def address(self, **changes) -> str:
+        """This search's query string with some fields changed (the next page's link)."""
+        fields = {
+            name: self.data.get(name, "") for name in ("q", "section", "since", "until", "sort")
+        }
+        fields["q"] = self.query
+        fields.update(changes)
+        return urlencode({name: value for name, value in fields.items() if value})

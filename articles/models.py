@@ -1,24 +1,36 @@
-from datetime import datetime
+import operator
+from datetime import date, datetime, time, timedelta
+from functools import reduce
 from pathlib import PurePath
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    Lexeme,
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, JSONObject
-from django.db.models.signals import post_delete
+from django.db.models import Exists, OuterRef, Q, StringAgg
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
-from articles import renditions
+from articles import renditions, search
 from articles.html import BODY_EDITOR_EXTENSIONS, rendition_prefix, sanitize_body
 from articles.imaging import normalise_upload, safe_stem
 from articles.languages import default_language, direction, language_choices
@@ -95,8 +107,62 @@ class Section(OtherNames):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        renamed = _renamed(self)
+        super().save(*args, **kwargs)
+        if renamed:
+            Article.objects.filter(section=self).refresh_search_vectors()
+
     def get_absolute_url(self):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+
+def _renamed(instance) -> bool:
+    """Whether a saved row's name is about to change: its stories' search text follows it."""
+    if instance.pk is None:
+        return False
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("name", flat=True)
+    return stored.first() != instance.name
+
+
+class TopicQuerySet(models.QuerySet):
+    def known_to_readers(self):
+        """Topics with a published story. A topic made for a scheduled scoop stays unknown
+        (its page, feed and sitemap entry would announce it) until the story is out."""
+        published = Article.objects.published().filter(topics=OuterRef("pk"))
+        return self.filter(Exists(published))
+
+
+class Topic(models.Model):
+    """A subject that runs across sections and days, such as "Floods 2026" or "Budget"."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=110,
+        unique=True,
+        allow_unicode=True,
+        help_text="The topic page's address; letters of any script.",
+    )
+    description = models.TextField(blank=True, help_text="Shown at the top of the topic page.")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, exclude_pk=self.pk, max_length=110)
+        renamed = _renamed(self)
+        super().save(*args, **kwargs)
+        if renamed:
+            Article.objects.filter(topics=self).refresh_search_vectors()
+
+    def get_absolute_url(self):
+        return reverse("articles:topic-detail", kwargs={"slug": self.slug})
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -152,7 +218,10 @@ class Author(OtherNames):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Author, self.name, exclude_pk=self.pk, max_length=160)
+        renamed = _renamed(self)
         super().save(*args, **kwargs)
+        if renamed:
+            Article.objects.filter(bylines__author=self).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
@@ -447,6 +516,114 @@ class ArticleQuerySet(models.QuerySet):
             newest_ids = ids if newest_ids is None else newest_ids.union(ids, all=True)
         return newest_ids
 
+    def refresh_search_vectors(self) -> int:
+        """Recompute these articles' stored search text from their words and names."""
+        return self.order_by().update(search_vector=search_document())
+
+    def search(self, text: str, *, newest_first: bool = False):
+        """Articles matching a reader's words, the best match first (or the newest), each
+        with its headline and a passage carrying the matched words between
+        `search.MARK_START` and `search.MARK_END` (see `search.highlighted`).
+
+        The words are read as a web search box reads them (quotes, "or", a leading "-"), so
+        no input is a syntax error; the stored vector's GIN index finds the matches. Call
+        it last, after any other filter: the best matches are those among the newest
+        `search.RANK_WINDOW` matching stories of what it is given.
+        """
+        query = SearchQuery(text, search_type="websearch", config=settings.SEARCH_CONFIG)
+        matching = self.filter(search_vector=query).order_by("-published_at", "-pk")
+        if not newest_first:
+            # Ranking reads each candidate's whole vector: a word in every story would rank
+            # the archive on every search. Only matches from the publish time of the
+            # RANK_WINDOW-th newest on are ranked (all of them when there are fewer).
+            dated = matching.filter(published_at__isnull=False).values("published_at")
+            last = dated[search.RANK_WINDOW - 1 : search.RANK_WINDOW]
+            since = Coalesce(
+                models.Subquery(last), Cast(models.Value("-infinity"), models.DateTimeField())
+            )
+            recent = Q(published_at__gte=since) | Q(published_at__isnull=True)
+            matching = matching.filter(recent).annotate(
+                search_rank=SearchRank(
+                    models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
+                )
+            )
+            matching = matching.order_by("-search_rank", "-published_at", "-pk")
+        return matching.annotate(
+            headline_marked=search_marks(models.F("headline"), query, highlight_all=True),
+            passage_marked=search_marks(
+                Concat("standfirst", models.Value(" "), "body", output_field=models.TextField()),
+                query,
+                max_words=search.PASSAGE_WORDS,
+                min_words=search.PASSAGE_WORDS // 2,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+
+    def published_between(self, first: date | None = None, last: date | None = None):
+        """Articles published from the day `first` to the day `last`, both included, as the
+        newsroom's clock reads days (a reader's "1 March" starts at midnight here)."""
+        zone = timezone.get_current_timezone()
+        found = self
+        if first is not None:
+            found = found.filter(published_at__gte=datetime.combine(first, time.min, zone))
+        if last is not None:
+            following = datetime.combine(last + timedelta(days=1), time.min, zone)
+            found = found.filter(published_at__lt=following)
+        return found
+
+    def with_topics(self):
+        """Articles with their topics in the same query (`Article.listed_topics`)."""
+        topics = Topic.objects.filter(articles=OuterRef("pk")).order_by("name")
+        rows = topics.values(row=JSONObject(pk="pk", name="name", slug="slug"))
+        return self.annotate(topic_rows=ArraySubquery(rows))
+
+    def beside(self, article: "Article", *, in_section: int, related: int) -> "Beside":
+        """The stories listed beside an article, in one query: the newest of its section,
+        and related ones, those sharing the most of its topics first, then those whose
+        headlines share the most words with its headline.
+
+        Each kind is chosen among at most `RELATED_CANDIDATES` of the newest candidates,
+        so the cost stays flat however many stories share a topic or a word.
+        """
+        others = self.exclude(pk=article.pk).only(
+            "pk", "slug", "headline", "published_at", "language"
+        )
+
+        def listed(queryset, kind: str, score):
+            return queryset.annotate(
+                beside_kind=models.Value(kind),
+                beside_score=Cast(score, models.FloatField()),
+            )
+
+        newest = others.filter(section_id=article.section_id).order_by("-published_at", "-pk")
+        parts = [listed(newest, "section", models.Value(0.0))[: in_section + related]]
+        topic_ids = [topic.pk for topic in article.listed_topics]
+        if topic_ids and related:
+            tagged = ArticleTopic.objects.filter(article=OuterRef("pk"), topic_id__in=topic_ids)
+            candidates = others.filter(Exists(tagged)).order_by("-published_at", "-pk")
+            shared = tagged.order_by().values("article").annotate(n=models.Count("*"))
+            by_topics = listed(
+                others.filter(pk__in=candidates.values("pk")[:RELATED_CANDIDATES]),
+                "topics",
+                models.Subquery(shared.values("n")),
+            )
+            parts.append(by_topics.order_by("-beside_score", "-published_at", "-pk")[:related])
+        if (words := search.headline_words(article.headline)) and related:
+            # Headlines that share a word with this one (a word anywhere in a story would
+            # relate every story saying "said"); ranked, the more shared words the closer.
+            lexemes = (Lexeme(word, weight="A") for word in words)
+            query = SearchQuery(reduce(operator.or_, lexemes), config=settings.SEARCH_CONFIG)
+            candidates = others.filter(search_vector=query).order_by("-published_at", "-pk")
+            similar = listed(
+                others.filter(pk__in=candidates.values("pk")[:RELATED_CANDIDATES]),
+                "words",
+                SearchRank(models.F("search_vector"), query),
+            )
+            parts.append(similar.order_by("-beside_score", "-published_at", "-pk")[:related])
+        rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
+        return Beside.choose(rows, in_section=in_section, related=related)
+
     def mine(self, user):
         """Articles the user created or carries a byline on: what a writer may edit."""
         bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
@@ -521,6 +698,89 @@ class FrontPage(NamedTuple):
     sections: list
 
 
+# Related stories are chosen among this many of the newest that share a topic or a word.
+RELATED_CANDIDATES = 200
+
+
+class Beside(NamedTuple):
+    """What an article page lists beside the story: more from its section, and related."""
+
+    in_section: list
+    related: list
+
+    @classmethod
+    def choose(cls, rows, *, in_section: int, related: int) -> "Beside":
+        def best(kind):
+            chosen = [row for row in rows if row.beside_kind == kind]
+            return sorted(
+                chosen, key=lambda a: (a.beside_score, a.published_at, a.pk), reverse=True
+            )
+
+        picked, seen = [], set()
+        for article in best("topics") + best("words"):
+            if article.pk not in seen and len(picked) < related:
+                picked.append(article)
+                seen.add(article.pk)
+        # A story already listed as related is not listed twice on the page.
+        newest = [article for article in best("section") if article.pk not in seen]
+        return cls(in_section=newest[:in_section], related=picked)
+
+
+def search_marks(expression, query, **options):
+    """ts_headline of `expression` with the matched words between our private markers.
+
+    Markers already in the text are removed first, so only PostgreSQL's can be read back.
+    """
+    text = models.Func(
+        expression,
+        models.Value(search.MARK_START + search.MARK_END),
+        models.Value(""),
+        function="translate",
+        output_field=models.TextField(),
+    )
+    return SearchHeadline(
+        text,
+        query,
+        config=settings.SEARCH_CONFIG,
+        start_sel=search.MARK_START,
+        stop_sel=search.MARK_END,
+        **options,
+    )
+
+
+def search_document():
+    """What search reads of an article: the headline weighs most, then the standfirst, then
+    the names (section, bylines, topics), then the body (its HTML tags are not words)."""
+    config = settings.SEARCH_CONFIG
+    section_name = Section.objects.filter(pk=OuterRef("section_id")).values("name")[:1]
+    byline_names = (
+        Byline.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(names=StringAgg("author__name", models.Value(" ")))
+        .values("names")
+    )
+    topic_names = (
+        ArticleTopic.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(names=StringAgg("topic__name", models.Value(" ")))
+        .values("names")
+    )
+    return (
+        SearchVector("headline", config=config, weight="A")
+        + SearchVector("standfirst", config=config, weight="B")
+        + SearchVector(
+            models.Subquery(section_name),
+            models.Subquery(byline_names),
+            models.Subquery(topic_names),
+            config=config,
+            weight="C",
+        )
+        + SearchVector("body", config=config, weight="D")
+    )
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
@@ -563,6 +823,12 @@ class Article(models.Model):
         help_text="The story this one translates. Each page then links to the other.",
     )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="articles",
+        help_text="What the story is about beyond its section; each topic has its own page.",
+    )
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_articles"
     )
@@ -631,6 +897,12 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="created_articles",
     )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Headline, standfirst, names and body as search reads them; kept current "
+        "whenever the article, its bylines or its topics are saved.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -647,6 +919,9 @@ class Article(models.Model):
             models.Index(
                 fields=["language", "status", "-published_at"], name="article_language_idx"
             ),
+            # Written straight into the index, not a pending list that each search would
+            # scan until a vacuum: saves are rare, searches many.
+            GinIndex(fields=["search_vector"], name="article_search_idx", fastupdate=False),
         ]
         constraints = [
             models.CheckConstraint(
@@ -686,6 +961,9 @@ class Article(models.Model):
         # Sanitised here as well as in the form, so no code path stores unsafe HTML.
         self.body = sanitize_body(self.body)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            Article.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
@@ -732,6 +1010,14 @@ class Article(models.Model):
             links = links.values_list("translation_links", flat=True).first() or []
         return [ArticleTranslation(**link) for link in links]
 
+    @cached_property
+    def listed_topics(self) -> list[Topic]:
+        """The article's topics by name, from `with_topics()` when the query asked for them."""
+        rows = getattr(self, "topic_rows", None)
+        if rows is None:
+            return list(self.topics.all())
+        return [Topic(pk=row["pk"], name=row["name"], slug=row["slug"]) for row in rows]
+
     @property
     def is_published(self) -> bool:
         return (
@@ -768,6 +1054,49 @@ class ArticleTranslation(NamedTuple):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+# The article's own columns that its search text reads.
+SEARCHED_FIELDS = {"headline", "standfirst", "body", "section", "section_id"}
+
+
+# The table tagging articles with topics (Django's own, keyed on article and topic).
+ArticleTopic = Article.topics.through
+
+
+@receiver(post_save, sender="articles.Byline")
+@receiver(post_delete, sender="articles.Byline")
+def _byline_changed(sender, instance, **kwargs):
+    # Bylines are saved by the admin's inline, the restore and the factories alike: the
+    # names search reads follow them on every path.
+    Article.objects.filter(pk=instance.article_id).refresh_search_vectors()
+
+
+@receiver(m2m_changed, sender=ArticleTopic)
+def _topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            Article.objects.filter(pk=instance.pk).refresh_search_vectors()
+        return
+    # Changed from the topic's side: the articles are named, except in a clear.
+    if action == "pre_clear":
+        instance._cleared_article_ids = list(instance.articles.values_list("pk", flat=True))
+    elif action == "post_clear":
+        pk_set = instance.__dict__.pop("_cleared_article_ids", [])
+    if action in ("post_add", "post_remove", "post_clear") and pk_set:
+        Article.objects.filter(pk__in=pk_set).refresh_search_vectors()
+
+
+@receiver(pre_delete, sender=Topic)
+def _topic_deleting(sender, instance, **kwargs):
+    # The cascade removes the tags without an m2m signal: note whose search text named it.
+    instance._tagged_article_ids = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Topic)
+def _topic_deleted(sender, instance, **kwargs):
+    tagged = instance.__dict__.pop("_tagged_article_ids", [])
+    Article.objects.filter(pk__in=tagged).refresh_search_vectors()
 
 
 class Byline(models.Model):

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from articles.languages import open_graph_locale
-from articles.models import Article, Author, Image, Section
+from articles.models import Article, Author, Image, Section, Topic
 from articles.structured_data import (
     absolute,
     article_news_data,
@@ -119,6 +119,16 @@ def section_meta(section: Section, *, page_number: int = 1) -> PageMeta:
         description=summary(section.description)
         or f"The latest {section.name} stories from {settings.SITE_NAME}.",
         canonical=_paged(section.get_absolute_url(), page_number),
+        picture=_logo(),
+    )
+
+
+def topic_meta(topic: Topic, *, page_number: int = 1) -> PageMeta:
+    return PageMeta(
+        title=f"{topic.name} · {settings.SITE_NAME}",
+        description=summary(topic.description)
+        or f"The latest stories on {topic.name} from {settings.SITE_NAME}.",
+        canonical=_paged(topic.get_absolute_url(), page_number),
         picture=_logo(),
     )
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+MAX_PAGE = 1_000_000
+
 
 @dataclass
 class ListPage:
@@ -36,16 +38,20 @@ class ListPage:
         return self.number - 1
 
 
-def list_page(queryset, *, number: str | int | None, per_page: int) -> ListPage:
-    """The requested page of queryset, or a 404 for a page that is not a number or is empty."""
+def list_page(
+    queryset, *, number: str | int | None, per_page: int, allow_empty: bool = False
+) -> ListPage:
+    """The requested page of queryset, or a 404 for a page that is not a number or is empty
+    (with `allow_empty`, an empty page past the end is the caller's to explain)."""
     try:
         number = int(number or 1)
     except (TypeError, ValueError):
         raise Http404("That page number is not a number.") from None
-    if number < 1:
+    # Past MAX_PAGE the offset would not fit PostgreSQL's bigint: no list is that long.
+    if not 1 <= number <= MAX_PAGE:
         raise Http404("That page does not exist.")
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
-    if not rows and number > 1:
+    if not rows and number > 1 and not allow_empty:
         raise Http404("That page is empty.")
     return ListPage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)

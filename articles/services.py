@@ -21,6 +21,7 @@ from articles.imaging import normalise_upload
 from articles.models import (
     Article,
     ArticleRevision,
+    ArticleTopic,
     Author,
     Byline,
     Image,
@@ -63,17 +64,24 @@ WRITER_MOVES = {
 }
 
 
-def _purge_after_commit(article: Article, old_section_ids=(), old_original_ids=()) -> None:
+def _purge_after_commit(
+    article: Article, old_section_ids=(), old_topic_ids=(), old_original_ids=()
+) -> None:
     """Refresh the pages showing this article once the change is committed.
 
-    A story moved to another section leaves a gap in the old section's pages too, and one
-    no longer a translation leaves a link on its old original's page.
+    A story moved to another section, or untagged from a topic, leaves a gap in the old
+    section's or topic's pages too, and one no longer a translation leaves a link on its
+    old original's page.
     """
     article_id, sections = article.pk, [*old_section_ids, article.section_id]
+    topics = list(old_topic_ids)
     related = [pk for pk in old_original_ids if pk is not None]
     transaction.on_commit(
         lambda: article_pages_purge(
-            article_id=article_id, section_ids=sections, related_article_ids=related
+            article_id=article_id,
+            section_ids=sections,
+            topic_ids=topics,
+            related_article_ids=related,
         )
     )
 
@@ -206,14 +214,19 @@ def article_save(
             f"You cannot change “{article.headline}”: writers edit only their own stories."
         )
     with transaction.atomic():
-        old_sections, old_originals = [], []
+        old_sections, old_topics, old_originals = [], [], []
         if article.pk is None:
             if by is not None and by.is_authenticated:
                 article.created_by = by
             article.status, article.published_at, article.version = Status.DRAFT, None, 1
         else:
             current = _locked(article)
-            old_sections, old_originals = [current.section_id], [current.translation_of_id]
+            old_originals = [current.translation_of_id]
+            old_sections = [current.section_id]
+            # The admin saves the topics after this: the ones the story leaves are read now.
+            old_topics = list(
+                ArticleTopic.objects.filter(article=article).values_list("topic_id", flat=True)
+            )
             if version is not None and current.version != version:
                 raise EditConflict(current, _revisions_since(current, version))
             # Whatever a form sent, the state is the one stored: only the services below move it.
@@ -230,7 +243,7 @@ def article_save(
         article.save()
         if record:
             revision_record(article=article, by=by, action="Saved")
-        _purge_after_commit(article, old_sections, old_originals)
+        _purge_after_commit(article, old_sections, old_topics, old_originals)
     return article
 
 

@@ -1,4 +1,4 @@
-"""Sitemaps: an index of articles (in blocks), sections and authors, and a Google News
+"""Sitemaps: an index of articles (in blocks), sections, authors and topics, and a Google News
 sitemap of the last two days. Only what readers may see; addresses from SITE_URL."""
 
 from datetime import timedelta
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, Topic
 from newsroom.site import absolute_url, site_host, site_is_secure
 
 # Google reads at most 1,000 stories from a news sitemap.
@@ -83,7 +83,21 @@ class AuthorSitemap(SiteSitemap):
         return Author.objects.known_to_readers().order_by("slug")
 
 
-sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+class TopicSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        # Only topics with a published story: one made for a scheduled scoop would leak it.
+        return Topic.objects.known_to_readers().order_by("slug")
+
+
+sitemaps = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+    "topics": TopicSitemap,
+}
 
 
 def news_sitemap_articles():

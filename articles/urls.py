@@ -11,6 +11,8 @@ from articles.feeds import (
     CorrectionsFeed,
     SectionAtomFeed,
     SectionFeed,
+    TopicAtomFeed,
+    TopicFeed,
 )
 
 register_converter(UnicodeSlugConverter, "slug_any_script")
@@ -43,6 +45,14 @@ urlpatterns = [
     path(
         "section/<slug_any_script:slug>/", views.SectionDetailView.as_view(), name="section-detail"
     ),
+    path("topic/<slug_any_script:slug>/feed/", cached_feed(TopicFeed), name="topic-feed"),
+    path(
+        "topic/<slug_any_script:slug>/feed/atom/",
+        cached_feed(TopicAtomFeed),
+        name="topic-feed-atom",
+    ),
+    path("topic/<slug_any_script:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("search/", views.search, name="search"),
     path("author/<slug_any_script:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("article/<int:pk>/", views.article_detail, name="article-short"),
     # Before the article's own address, whose slug would take "read" for a headline.

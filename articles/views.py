@@ -18,14 +18,17 @@ from articles.cache import (
     page_tag,
     section_key,
     teaser_key,
+    topic_key,
 )
-from articles.models import Article, Author, Correction, Image, Rendition, Section
+from articles.forms import SearchForm
+from articles.models import Article, Author, Correction, Image, Rendition, Section, Topic
 from articles.page_meta import (
     article_meta,
     author_meta,
     corrections_meta,
     front_page_meta,
     section_meta,
+    topic_meta,
 )
 from articles.paging import list_page
 from articles.readership import is_countable, read_record
@@ -86,21 +89,24 @@ def article_detail(request, pk, slug=None):
         readable_articles(request)
         .with_bylines()
         .with_translations()
+        .with_topics()
         .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
     )
     article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         # Headlines get edited; every address an article ever had keeps leading to it.
         return redirect(article, permanent=True)
-    # "More in section" lists the section's newest stories, so a new one there refreshes it.
-    page_tag(request, article_key(article.pk), section_key(article.section_id))
-    more_in_section = (
-        Article.objects.published()
-        .filter(section_id=article.section_id)
-        .exclude(pk=article.pk)
-        .only("pk", "slug", "headline", "published_at", "language")[
-            : settings.MORE_IN_SECTION_COUNT
-        ]
+    # "More in section" and "Related" list the newest stories of its section and topics, so
+    # a new one there refreshes the page; a related story that changes or goes refreshes it.
+    beside = Article.objects.published().beside(
+        article, in_section=settings.MORE_IN_SECTION_COUNT, related=settings.RELATED_STORIES_COUNT
+    )
+    page_tag(
+        request,
+        article_key(article.pk),
+        section_key(article.section_id),
+        *(topic_key(topic.pk) for topic in article.listed_topics),
+        *(teaser_key(other.pk) for other in beside.related),
     )
     corrections = list(article.corrections.all())
     # The page speaks the story's language: its interface, dates, direction and metadata.
@@ -111,7 +117,8 @@ def article_detail(request, pk, slug=None):
             {
                 "article": article,
                 "corrections": corrections,
-                "more_in_section": more_in_section,
+                "more_in_section": beside.in_section,
+                "related": beside.related,
                 "page_meta": article_meta(article, corrections),
             },
         )
@@ -158,6 +165,48 @@ class SectionDetailView(PaginatedArticleListView):
         context = super().get_context_data(section=self.section, **kwargs)
         context["page_meta"] = section_meta(self.section, page_number=context["page_obj"].number)
         return context
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class TopicDetailView(PaginatedArticleListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        page_tag(self.request, topic_key(self.topic.pk))
+        return Article.objects.published().filter(topics=self.topic).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(topic=self.topic, **kwargs)
+        if not context["page_obj"].object_list and not self.request.user.has_perm(
+            "articles.change_article"
+        ):
+            # A topic made for a scheduled scoop stays unknown until a story of it is out.
+            raise Http404("No such topic.")
+        context["page_meta"] = topic_meta(self.topic, page_number=context["page_obj"].number)
+        return context
+
+
+@require_safe
+def search(request):
+    """The search page: never cached, as its addresses are as many as readers' words."""
+    # The navigation and the form's section list are the same rows: one query.
+    sections = list(Section.objects.all())
+    form = SearchForm(request.GET, sections=sections)
+    found = form.articles(Article.objects.published())
+    page = None
+    if found is not None:
+        page = list_page(
+            found.for_listing(),
+            number=form.page_number,
+            per_page=settings.SEARCH_RESULTS_PER_PAGE,
+            allow_empty=True,
+        )
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "page_obj": page, "navigation_sections": sections},
+    )
 
 
 @method_decorator(cache_public_page, name="dispatch")

@@ -39,15 +39,21 @@ def setup_django():
 
 
 def pages():
-    from articles.models import Article, Author, Section
+    from django.db.models import Count
+
+    from articles.models import Article, Author, Section, Topic
 
     article = Article.objects.published().order_by("-published_at").first()
     author = Author.objects.filter(bylines__article=article).first()
+    topic = Topic.objects.annotate(stories=Count("articles")).order_by("-stories").first()
     return {
         "front page": "/",
         "section": Section.objects.get(pk=article.section_id).get_absolute_url(),
         "article": article.get_absolute_url(),
         "author": author.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "search": "/search/?q=water+commission",
+        "search, every story": "/search/?q=budget",
     }
 
 

@@ -11,12 +11,13 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.html import sanitize_body
 from articles.models import (
     Article,
+    ArticleTopic,
     Author,
     BreakingNews,
     Byline,
@@ -24,6 +25,7 @@ from articles.models import (
     DailyReadCount,
     Image,
     Section,
+    Topic,
 )
 from articles.services import image_save
 from articles.tasks import generate_renditions
@@ -123,6 +125,29 @@ def seed_articles(rng, sections, authors, images, *, count: int) -> int:
             bylines.append(Byline(article=article, author=author, role=role, position=position))
     Byline.objects.bulk_create(bylines, batch_size=2000)
     return len(new_articles)
+
+
+def seed_topics() -> list[Topic]:
+    """Tag the stories with the topics their headlines name, and give every story its
+    search text (bulk_create skips the saves that keep it current)."""
+    untagged = Article.objects.exclude(
+        pk__in=ArticleTopic.objects.values("article_id")
+    ).values_list("pk", "headline")
+    topics, links = [], []
+    for name, description, words in text.TOPICS:
+        topic, _ = Topic.objects.get_or_create(name=name, defaults={"description": description})
+        topics.append(topic)
+        links += [
+            ArticleTopic(article_id=pk, topic=topic)
+            for pk, headline in untagged
+            if any(word in headline for word in words)
+        ]
+    ArticleTopic.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    tagged = {link.article_id for link in links}
+    Article.objects.filter(
+        Q(search_vector__isnull=True) | Q(pk__in=tagged)
+    ).refresh_search_vectors()
+    return topics
 
 
 def demo_story(number: int) -> Article | None:

@@ -57,6 +57,19 @@ OBJECTS = [
     "digitise land records",
     "protect the mangrove coast",
 ]
+# Topics the demo tags stories with, by words of their headline.
+TOPICS = [
+    (
+        "Cost of living",
+        "Prices, wages, subsidies and what households pay.",
+        ["wage", "fuel", "tax"],
+    ),
+    ("Elections", "Campaigns, the commission and the vote.", ["Election"]),
+    ("Cricket", "The national side, the board and the grounds.", ["Cricket", "tournament"]),
+    ("Water", "Floods, dams, mangroves and what comes out of the tap.", ["Water", "mangrove"]),
+    ("Health", "Hospitals, doctors and public health.", ["hospitals"]),
+    ("Transport", "Roads, rail, ports and getting around.", ["transport", "Port"]),
+]
 PLACES = ["Karachi", "Lahore", "Islamabad", "Quetta", "Peshawar", "Multan", "Hyderabad"]
 CREDITS = [
     "Newsroom photo",

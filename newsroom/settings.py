@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -372,6 +373,13 @@ FRONT_PAGE_TOP_STORIES = 4
 FRONT_PAGE_BESIDE_LEAD = 3
 # How long a shared preview link works unless the editor chooses otherwise.
 PREVIEW_LINK_HOURS = 48
+
+# --- Search and topics. The text search configuration stems words for one language
+# (`simple` only lowercases); after changing it, run `manage.py search_reindex`.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+SEARCH_RESULTS_PER_PAGE = 20
+# "Related" under each article: shared topics first, then the closest headline words.
+RELATED_STORIES_COUNT = 4
 
 # --- Comments. Each can be tuned from the environment; the defaults suit a lively news site.
 COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)

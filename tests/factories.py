@@ -37,6 +37,7 @@ GROUP_MIGRATIONS = [
     "articles.migrations.0004_editors_group",
     "articles.migrations.0009_writers_group",
     "comments.migrations.0003_moderators_group",
+    "articles.migrations.0016_topics_search",
 ]
 
 

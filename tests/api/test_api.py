@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Topic
 from tests.factories import PAST, ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,30 @@ def test_articles_filtered_by_author():
     assert headlines(get("/api/v1/articles?author=sana-mirza")) == ["Hers"]
 
 
+def test_articles_filtered_by_topic_carry_their_topics():
+    floods = Topic.objects.create(name="Floods", slug="floods")
+    ArticleFactory(headline="Rivers rise").topics.add(floods)
+    ArticleFactory(headline="Budget")
+
+    response = get("/api/v1/articles?topic=floods")
+
+    assert headlines(response) == ["Rivers rise"]
+    (topic,) = response.json()["items"][0]["topics"]
+    assert topic["name"] == "Floods" and topic["url"].endswith("/topic/floods/")
+
+
+def test_only_topics_with_a_published_story_are_listed_or_filtered_by():
+    floods = Topic.objects.create(name="Floods", slug="floods", description="The monsoon.")
+    ArticleFactory().topics.add(floods)
+    scoop = Topic.objects.create(name="Minister resigns", slug="scoop")
+    ArticleFactory(published_at=NOW + timedelta(days=1)).topics.add(scoop)
+
+    assert [t["slug"] for t in get("/api/v1/topics").json()["items"]] == ["floods"]
+    assert get("/api/v1/topics/floods").json()["description"] == "The monsoon."
+    assert get("/api/v1/topics/scoop").status_code == 404
+    assert get("/api/v1/articles?topic=scoop").status_code == 400
+
+
 def test_articles_filtered_by_date_range_in_the_sites_time_zone(settings):
     settings.TIME_ZONE = "Asia/Karachi"  # UTC+5
     ArticleFactory(headline="Late on the 1st", published_at=datetime(2014, 11, 1, 20, tzinfo=UTC))
@@ -203,6 +227,7 @@ def test_the_page_size_has_a_default_and_a_ceiling(settings):
         ("published_before=2026-13-45", "published_before"),
         ("section=no-such-section", "section"),
         ("author=no-such-author", "author"),
+        ("topic=no-such-topic", "topic"),
     ],
 )
 def test_a_bad_parameter_gets_a_400_naming_it(query, parameter):
@@ -326,6 +351,8 @@ def test_the_openapi_description_lists_every_endpoint():
         "/api/v1/sections/{slug}",
         "/api/v1/authors",
         "/api/v1/authors/{slug}",
+        "/api/v1/topics",
+        "/api/v1/topics/{slug}",
     } <= set(paths)
 
 

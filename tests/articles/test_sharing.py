@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article
+from articles.services import preview_link_create
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +89,15 @@ def test_sharing_loads_no_third_party_script_and_the_policy_stays_strict():
     assert script_src.strip() == "'self'"
 
 
-def test_previews_and_drafts_offer_no_share_links(editor_client):
+def test_previews_and_drafts_offer_no_share_links_nor_social_tags(editor_client, editor):
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    _, token = preview_link_create(article=draft, by=editor)
 
-    page = LinkReader(editor_client.get(draft.get_absolute_url()).content.decode())
+    staff_view = editor_client.get(draft.get_absolute_url()).content.decode()
+    shared_preview = Client().get(reverse("articles:preview", kwargs={"token": token}))
 
-    assert page.links == {} and page.copy_buttons == []
+    for page in (staff_view, shared_preview.content.decode()):
+        links = LinkReader(page)
+        assert links.links == {} and links.copy_buttons == []
+    assert 'property="og:' not in shared_preview.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in shared_preview.content.decode()

@@ -23,20 +23,23 @@ def site(settings, time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def test_the_index_leads_to_articles_sections_and_authors():
+def test_the_index_leads_to_articles_sections_authors_and_topics():
     sport = SectionFactory(slug="sport")
     writer = AuthorFactory(slug="amna")
     article = ArticleFactory(section=sport, bylines=[writer])
+    article.topics.create(name="Cricket", slug="cricket")
 
     assert sitemaps_listed(Client()) == [
         SITE + "/sitemap-articles.xml",
         SITE + "/sitemap-sections.xml",
         SITE + "/sitemap-authors.xml",
+        SITE + "/sitemap-topics.xml",
     ]
     addresses = sitemap_addresses(Client())
     assert SITE + article.get_absolute_url() in addresses
     assert SITE + "/section/sport/" in addresses
     assert SITE + "/author/amna/" in addresses
+    assert SITE + "/topic/cricket/" in addresses
 
 
 def test_a_large_archive_is_listed_in_blocks_each_its_own_page(monkeypatch):

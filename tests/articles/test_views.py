@@ -59,17 +59,18 @@ def test_reader_sees_the_whole_article_page(client):
 
 def test_article_page_shows_more_in_its_section_but_not_itself_or_other_sections(client):
     section = SectionFactory(name="Pakistan")
+    # No headline shares a word with the main one: none of them is "Related" to it.
     article = ArticleFactory(section=section, headline="The main story")
-    sibling = ArticleFactory(section=section, headline="A sibling story")
+    sibling = ArticleFactory(section=section, headline="A sibling report")
     ArticleFactory(section=section, headline="A draft sibling", status=Article.Status.DRAFT)
-    ArticleFactory(headline="A story elsewhere")
+    ArticleFactory(headline="News from elsewhere")
 
     page = html(client.get(article.get_absolute_url()))
 
     assert "More in Pakistan" in page
     assert sibling.get_absolute_url() in page
     assert "A draft sibling" not in page
-    assert "A story elsewhere" not in page
+    assert "News from elsewhere" not in page
     without_data = re.sub(
         r'<script type="application/ld\+json">.*?</script>|<meta [^>]*>', "", page
     )

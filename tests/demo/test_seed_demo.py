@@ -77,6 +77,16 @@ def test_corrections_banner_and_most_read_are_on_show(demo):
     assert Article.objects.get(slug=text.article_slug(3)).headline in most_read
 
 
+def test_demo_stories_carry_topics_and_are_found_by_search(demo):
+    tagged = Article.objects.published().filter(topics__isnull=False).first()
+    topic = tagged.topics.first()
+
+    assert topic.name in Client().get(tagged.get_absolute_url()).content.decode()
+    assert tagged.headline in Client().get(topic.get_absolute_url()).content.decode()
+    results = Client().get(reverse("articles:search"), {"q": tagged.headline})
+    assert tagged.get_absolute_url() in results.content.decode()
+
+
 def test_the_front_page_lead_shows_its_comment_count(demo):
     front = Client().get("/").content.decode()
 

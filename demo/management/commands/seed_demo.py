@@ -1,5 +1,5 @@
-"""Build a believable demo newsroom: sections, bylines, photos, weeks of stories, and the
-life around them (comment threads, moderation, corrections, a banner, reads).
+"""Build a believable demo newsroom: sections, bylines, photos, weeks of stories tagged
+with topics, and the life around them (comment threads, moderation, corrections, a banner, reads).
 
 Running it again adds nothing that is already there.
 """
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         authors = content.seed_authors()
         images = content.seed_photos(authors, count=min(24, max(6, articles // 3)))
         created = content.seed_articles(rng, sections, authors, images, count=articles)
+        topics = content.seed_topics()
         comments = content.seed_comment_threads()
         content.seed_editors_pick()
         content.seed_hidden_comment()
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo newsroom ready: {len(sections)} sections, {len(authors)} authors, "
-                f"{len(images)} images, {created} new articles "
+                f"{len(images)} images, {created} new articles in {len(topics)} topics "
                 f"({Article.objects.count()} in all), {len(comments)} comments in threads "
                 f"(one an editor's pick) plus a hidden one and one held for review, "
                 f"{len(corrections)} corrections, {'a' if banner else 'no'} breaking-news "
