@@ -72,6 +72,7 @@ class ArticleFeed(Feed):
         articles = (
             Article.objects.published()
             .for_listing()
+            .with_topics()
             .prefetch_related(
                 "corrections",
                 # The enclosure names its file's length: the share picture's row carries it.
@@ -114,7 +115,8 @@ class ArticleFeed(Feed):
         }
 
     def item_categories(self, article):
-        return [article.section.name] if article.section_id else []
+        section = [article.section.name] if article.section_id else []
+        return [*section, *(topic.name for topic in article.listed_topics)]
 
     def item_enclosures(self, article):
         image = article.lead_image

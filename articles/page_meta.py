@@ -56,6 +56,7 @@ class PageMeta:
     modified_at: datetime | None = None
     section: str = ""
     author_urls: tuple[str, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())
     site_name: str = field(default_factory=lambda: settings.SITE_NAME)
     # OpenGraph writes locales as "en_US"; the page's language is the one being served.
     locale: str = field(
@@ -175,4 +176,5 @@ def article_meta(article: Article, corrections) -> PageMeta:
         author_urls=tuple(
             absolute_url(byline.author.get_absolute_url()) for byline in article.bylines.all()
         ),
+        tags=tuple(topic.name for topic in article.listed_topics),
     )

@@ -79,6 +79,8 @@ def article_news_data(article: Article, corrections) -> dict:
             data["translationOfWork"] = work
         else:
             data.setdefault("workTranslation", []).append(work)
+    if topics := [topic.name for topic in article.listed_topics]:
+        data["keywords"] = topics
     if article.lead_image_id:
         # Google picks among shapes: the wide one shared links use, then the whole photo.
         pictures = [article.lead_image.picture(crop) for crop in ("share", "full")]

@@ -207,3 +207,19 @@ def test_an_unknown_section_or_author_feed_is_not_found():
         assert (
             Client().get(reverse(f"articles:{name}", kwargs={"slug": "nobody"})).status_code == 404
         )
+
+
+def test_a_storys_topics_are_categories_after_its_section(story):
+    from articles.models import Topic
+
+    story.topics.add(Topic.objects.create(name="Cricket"), Topic.objects.create(name="Asia Cup"))
+
+    (item,) = rss_items("/feed/")
+    (entry,) = atom_entries("/feed/atom/")
+
+    assert [c.text for c in item.findall("category")] == ["Sport", "Asia Cup", "Cricket"]
+    assert [c.get("term") for c in entry.findall("atom:category", NS)] == [
+        "Sport",
+        "Asia Cup",
+        "Cricket",
+    ]

@@ -313,3 +313,15 @@ def test_make_renditions_queues_the_missing_pictures_of_every_image(
     assert Rendition.objects.filter(image=photo, crop="share").count() == 1
     photo.refresh_from_db()
     assert photo.renditions_made_for == photo.rendition_key
+
+
+def test_an_articles_topics_are_its_tags_and_keywords():
+    from articles.models import Topic
+
+    article = ArticleFactory()
+    article.topics.add(Topic.objects.create(name="Floods"), Topic.objects.create(name="Dams"))
+
+    page = head(Client().get(article.get_absolute_url()))
+
+    assert page.meta["article:tag"] == ["Dams", "Floods"]
+    assert page.json_ld[0]["keywords"] == ["Dams", "Floods"]

@@ -359,6 +359,9 @@ class Varnish(Engine):
         config = self.workdir / "varnish-config"
         config.mkdir()
         (config / "backends.vcl").write_text(backends_vcl(backends))
+        # Varnish reads its configuration as its own account, which may not enter the
+        # checkout (a clone in a private temporary folder): it gets a copy it can read.
+        shutil.copy(ROOT / "deploy" / "varnish" / "newsroom.vcl", config / "newsroom.vcl")
         args = [
             binary,
             "-F",  # in the foreground: the pid we hold is Varnish's own
@@ -369,9 +372,9 @@ class Varnish(Engine):
             "-T",
             f"127.0.0.1:{self.admin_port}",
             "-f",
-            str(ROOT / "deploy" / "varnish" / "newsroom.vcl"),
+            str(config / "newsroom.vcl"),
             "-p",
-            f"vcl_path={config}:{ROOT / 'deploy' / 'varnish'}",
+            f"vcl_path={config}",
             "-s",
             "malloc,64m",
         ]
