@@ -10,7 +10,7 @@ FIND_PYTHON = for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done
 
-.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore multinode
+.PHONY: run test lint serve database demo install install-dev benchmark bench bench-quick profile faults clean test-under-load backup restore multinode messages translations
 
 $(PY):
 	@python=$$($(FIND_PYTHON)); \
@@ -41,7 +41,20 @@ database: install
 demo: database
 	$(PY) manage.py seed_demo
 
-run: demo
+# The interface in every language of ARTICLE_LANGUAGES: the .po files are kept in the repo,
+# the .mo files are compiled from them here (GNU gettext's msgfmt; Debian's `gettext`).
+translations: install
+	@command -v msgfmt >/dev/null 2>&1 || { echo "Compiling translations needs GNU gettext (apt-get install gettext, brew install gettext)." >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore='.venv/*' --ignore='staticfiles/*' --verbosity 0
+
+# After changing interface strings: find them all again and update each language's .po.
+MESSAGE_LANGUAGES ?= ur
+messages: install
+	$(PY) manage.py makemessages $(foreach lang,$(MESSAGE_LANGUAGES),--locale $(lang)) \
+	  --ignore='.venv/*' --ignore='staticfiles/*' --ignore='media/*' --ignore='tests/*' \
+	  --ignore='benchmarks/*' --no-obsolete --add-location file
+
+run: demo translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	@# The task worker makes image renditions in the background; it stops with gunicorn.
@@ -53,7 +66,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+test: lint translations
 	@$(PY) -m newsroom.dbsetup
 	$(PY) manage.py makemigrations --check --dry-run
 	@# A fresh test database every time: it proves the migrations build one from nothing.

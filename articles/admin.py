@@ -19,7 +19,7 @@ from js_asset.media import Media
 from articles import services
 from articles.cache import purge_public_pages
 from articles.diffs import paragraphs, snapshot_diff
-from articles.forms import ArticleAdminForm, ImageForm
+from articles.forms import ArticleAdminForm, ImageForm, OtherNamesForm
 from articles.models import (
     Article,
     Author,
@@ -108,10 +108,16 @@ class PurgesPublicPagesMixin:
 
 @admin.register(Section)
 class SectionAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "comments_premoderated"]
+    list_display = ["name", "slug", "language", "position", "comments_premoderated"]
     list_editable = ["position"]
+    list_filter = ["language"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    exclude = ["other_names"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = OtherNamesForm.for_languages()
+        return super().get_form(request, obj, **kwargs)
 
 
 @admin.register(Author)
@@ -121,6 +127,7 @@ class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo", "user"]
     list_select_related = ["user"]
+    exclude = ["other_names"]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -135,6 +142,7 @@ class AuthorAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         return super().get_prepopulated_fields(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = OtherNamesForm.for_languages()
         form = super().get_form(request, obj, **kwargs)
         if "slug" in form.base_fields:
             form.base_fields["slug"].required = False
@@ -384,12 +392,12 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         "published_at",
         "lead_thumbnail",
     ]
-    list_filter = [MineFilter, PublicationStatusFilter, "section", "authors"]
+    list_filter = [MineFilter, PublicationStatusFilter, "language", "section", "authors"]
     search_fields = ["headline", "standfirst", "body", "authors__name"]
     date_hierarchy = "published_at"
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["lead_image", "section", "topics"]
+    autocomplete_fields = ["lead_image", "section", "topics", "translation_of"]
     list_select_related = ["section", "lead_image"]
     # The change form template puts the bylines above Publishing: who wrote it comes first.
     inlines = [BylineInline, CorrectionInline]
@@ -405,7 +413,7 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["articles/unsaved_changes.js"]
+        js = ["articles/unsaved_changes.js", "articles/language_direction.js"]
 
     def get_fieldsets(self, request, obj=None):
         # A new article's address follows its headline as it is typed; an existing one
@@ -417,7 +425,21 @@ class ArticleAdmin(PurgesPublicPagesMixin, admin.ModelAdmin):
         if obj is not None:
             publishing += ["is_substantive_update", "updated_at"]
         return [
-            (None, {"fields": ["headline", *address, "standfirst", "section", "topics", "body"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "language",
+                        "headline",
+                        *address,
+                        "standfirst",
+                        "section",
+                        "topics",
+                        "translation_of",
+                        "body",
+                    ]
+                },
+            ),
             (
                 "Lead image",
                 {

@@ -17,6 +17,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article, ArticleTopic, BreakingNews, Byline, Timetable
@@ -106,22 +107,33 @@ def purge_public_pages() -> None:
 
 
 def article_pages_purge(
-    *, article_id: int, section_ids: Iterable[int] = (), topic_ids: Iterable[int] = ()
+    *,
+    article_id: int,
+    section_ids: Iterable[int] = (),
+    topic_ids: Iterable[int] = (),
+    related_article_ids: Iterable[int] = (),
 ) -> None:
     """Refresh what publishing, editing or unpublishing an article changes.
 
     Its own page, every listing that shows it, its section and topics (old and new ones,
-    when they changed), the front page, its authors' pages, the feeds and the sitemap.
+    when they changed), the front page, its authors' pages, the feeds and the sitemap, and
+    the pages of its translations (and of the story it was a translation of before), which
+    link to it.
     """
     section_ids = set(section_ids)
     section_ids.update(Article.objects.filter(pk=article_id).values_list("section_id", flat=True))
     author_ids = Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
+    family = Article.objects.filter(pk=article_id).values("translation_of_id")
+    translations = Article.objects.filter(
+        Q(pk__in=family) | Q(translation_of_id__in=family) | Q(translation_of_id=article_id)
+    ).values_list("pk", flat=True)
     topic_ids = set(topic_ids)
     topic_ids.update(
         ArticleTopic.objects.filter(article_id=article_id).values_list("topic_id", flat=True)
     )
     pages_purge(
         keys={
+            *(article_key(pk) for pk in {*translations, *related_article_ids} if pk is not None),
             article_key(article_id),
             teaser_key(article_id),
             FRONT,

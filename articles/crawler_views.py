@@ -41,8 +41,10 @@ def sitemap_section(request, section):
 def news_sitemap(request):
     """The stories of the last two days for Google News, with name, language and title."""
     page_tag(request, SITEMAP)
+    # Each story in its own language: an Urdu story is an Urdu publication's to Google News.
     articles = [
-        (absolute_url(article.get_absolute_url()), article) for article in news_sitemap_articles()
+        (absolute_url(article.get_absolute_url()), article, news_language(article.language))
+        for article in news_sitemap_articles()
     ]
     return render(
         request,
@@ -50,7 +52,6 @@ def news_sitemap(request):
         {
             "articles": articles,
             "publication_name": settings.SITE_NAME,
-            "language": news_language(),
         },
         content_type="application/xml; charset=utf-8",
     )

@@ -7,10 +7,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 
+from articles.languages import default_language
 from articles.models import Article, Author, Correction, Rendition, Section, Topic
 from articles.structured_data import absolute
 from newsroom.site import ConfiguredSiteRequest, absolute_url
@@ -50,7 +51,10 @@ class ArticleFeed(Feed):
     description_template = None
 
     def get_feed(self, obj, request):
-        return super().get_feed(obj, ConfiguredSiteRequest(request))
+        # A section's feed is in its language (<language>); the others in the site's main one.
+        language = getattr(obj, "language", None) or default_language()
+        with translation.override(language):
+            return super().get_feed(obj, ConfiguredSiteRequest(request))
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: {obj.name}" if obj else settings.SITE_NAME

@@ -18,6 +18,7 @@ from PIL import Image as PillowImage
 from articles import search, services
 from articles.diffs import diff_texts
 from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
+from articles.languages import article_languages
 from articles.models import Article, Image
 from articles.storage import original_storage
 
@@ -230,6 +231,65 @@ class ImageForm(forms.ModelForm):
             transaction.on_commit(lambda: original_storage().delete(stored))
 
 
+class OtherNamesForm(forms.ModelForm):
+    """A section's or author's form with a box for the name in each article language.
+
+    Stored together in `other_names`; an empty box means pages in that language show the
+    main name.
+    """
+
+    @staticmethod
+    def field_name(code: str) -> str:
+        return f"name_in_{code.replace('-', '_')}"
+
+    @classmethod
+    def for_languages(cls, base=None):
+        """This form (or base with it mixed in) with one field per configured language."""
+        fields = {
+            cls.field_name(lang.code): forms.CharField(
+                label=f"Name in {lang.name}",
+                required=False,
+                max_length=150,
+                help_text=f"As pages in {lang.name} show it. Leave empty to use the name above.",
+                widget=forms.TextInput(attrs={"lang": lang.code, "dir": lang.direction}),
+            )
+            for lang in article_languages()
+        }
+        bases = (cls,) if base is None or issubclass(base, cls) else (cls, base)
+        return type("OtherNamesForm", bases, fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = self.instance.other_names or {}
+        for lang in article_languages():
+            field = self.fields.get(self.field_name(lang.code))
+            if field is not None:
+                field.initial = names.get(lang.code, "")
+
+    def save(self, commit=True):
+        names = dict(self.instance.other_names or {})
+        for lang in article_languages():
+            name = self.field_name(lang.code)
+            if name not in self.cleaned_data:
+                continue
+            if value := self.cleaned_data[name].strip():
+                names[lang.code] = value
+            else:
+                names.pop(lang.code, None)
+        self.instance.other_names = names
+        return super().save(commit=commit)
+
+
+class LanguageDirectionSelect(forms.Select):
+    """The language choice, telling the editor's script which languages run right to left."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rtl = [lang.code for lang in article_languages() if lang.is_rtl]
+        context["widget"]["attrs"]["data-rtl-languages"] = " ".join(rtl)
+        return context
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article editor's form: "publish now", a new address and a lead image's missing
     credit or alt text, all in the one save.
@@ -287,10 +347,12 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
+            "language",
             "headline",
             "slug",
             "standfirst",
             "section",
+            "translation_of",
             "body",
             "lead_image",
             "is_front_page_lead",
@@ -298,6 +360,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_open",
             "comments_premoderated",
         ]
+        widgets = {"language": LanguageDirectionSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,6 +371,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["version"].initial = article.version if article.pk else None
         # Only the moves this person may make are offered; anything else posted is refused
         # in clean() with the service's reason.
+        self._follow_language_direction()
         offered = services.allowed_statuses(article=article, by=self.user)
         self.fields["status"].widget.choices = [
             (value, label) for value, label in Article.Status.choices if value in offered
@@ -323,6 +387,21 @@ class ArticleAdminForm(forms.ModelForm):
                 help_text=Article._meta.get_field("front_page_slot").help_text
                 + " A story pinned to a taken slot takes it over.",
             )
+
+    # The fields an editor types the story into: they run in the story's direction.
+    TEXT_FIELDS = ["headline", "standfirst", "body"]
+
+    def _follow_language_direction(self):
+        """Set dir on the text fields for the article's language (static/articles/
+        language_direction.js keeps them in step when the editor changes it)."""
+        if "language" not in self.fields:
+            return
+        code = self.data.get(self.add_prefix("language")) if self.is_bound else None
+        code = code or self.initial.get("language") or self.instance.language
+        rtl = {lang.code for lang in article_languages() if lang.is_rtl}
+        for name in self.TEXT_FIELDS:
+            if name in self.fields:
+                self.fields[name].widget.attrs["dir"] = "rtl" if code in rtl else "ltr"
 
     def clean(self):
         cleaned = super().clean()

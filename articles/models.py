@@ -33,6 +33,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles import renditions, search
 from articles.html import BODY_EDITOR_EXTENSIONS, rendition_prefix, sanitize_body
 from articles.imaging import normalise_upload, safe_stem
+from articles.languages import default_language, direction, language_choices
 from articles.storage import original_storage
 
 
@@ -46,9 +47,50 @@ def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 200) -> 
     return candidate
 
 
-class Section(models.Model):
+class LocalizedName(NamedTuple):
+    """A name as a page in some language shows it, with the language it is written in."""
+
+    text: str
+    language: str  # "" when the name belongs to no one language (a person's).
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language) if self.language else ""
+
+
+class OtherNames(models.Model):
+    """A name with spellings for pages in other languages (a section, a byline)."""
+
+    other_names = models.JSONField(
+        "names in other languages",
+        default=dict,
+        blank=True,
+        help_text="The name as pages in each other language show it, by language code.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def name_in(self, language: str) -> LocalizedName:
+        """The name a page in this language shows: its own spelling there, else the name."""
+        other = (self.other_names or {}).get(language, "").strip()
+        if other:
+            return LocalizedName(other, language)
+        return LocalizedName(self.name, getattr(self, "language", ""))
+
+
+class Section(OtherNames):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    language = models.CharField(
+        max_length=12,
+        choices=language_choices,
+        default=default_language,
+        help_text="The language of the section's name and of its page.",
+    )
     description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the site navigation: lower numbers come first."
@@ -142,7 +184,7 @@ class AuthorQuerySet(models.QuerySet):
         )
 
 
-class Author(models.Model):
+class Author(OtherNames):
     """A byline: a staff writer, a guest, an agency or "Staff Reporter"."""
 
     name = models.CharField(max_length=150)
@@ -433,6 +475,20 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def with_translations(self):
+        """Each article with its published translations (and its original) as
+        `translation_links`, in the same query: a list of dicts with pk, slug, language
+        and headline, by language."""
+        original = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
+        family = (
+            Article.objects.published()
+            .filter(Q(pk=original) | Q(translation_of=original))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("language", "pk")
+            .values(link=JSONObject(pk="pk", slug="slug", language="language", headline="headline"))
+        )
+        return self.annotate(translation_links=ArraySubquery(family))
+
     def with_bylines(self):
         """Articles with section, lead image and ordered bylines in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
@@ -530,7 +586,9 @@ class ArticleQuerySet(models.QuerySet):
         Each kind is chosen among at most `RELATED_CANDIDATES` of the newest candidates,
         so the cost stays flat however many stories share a topic or a word.
         """
-        others = self.exclude(pk=article.pk).only("pk", "slug", "headline", "published_at")
+        others = self.exclude(pk=article.pk).only(
+            "pk", "slug", "headline", "published_at", "language"
+        )
 
         def listed(queryset, kind: str, score):
             return queryset.annotate(
@@ -578,7 +636,7 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(daily_read_counts__day__gte=since)
             .annotate(recent_reads=models.Sum("daily_read_counts__reads"))
             .order_by("-recent_reads", "-published_at", "-pk")
-            .only("pk", "slug", "headline", "published_at")[:limit]
+            .only("pk", "slug", "headline", "published_at", "language")[:limit]
         )
 
     def front_page(self, per_section: int, *, sections=None, beside_lead: int = 0):
@@ -746,6 +804,24 @@ class Article(models.Model):
         config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_body, blank=True
     )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # Choices from settings.ARTICLE_LANGUAGES, read when asked: no migration per newsroom.
+    # The database's own default serves rows bulk-loaded by SQL (the benchmarks); the app
+    # always sets the language itself.
+    language = models.CharField(
+        max_length=12,
+        choices=language_choices,
+        default=default_language,
+        db_default="en",
+        help_text="The language the story is written in: its page, direction and search follow it.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this one translates. Each page then links to the other.",
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     topics = models.ManyToManyField(
         Topic,
@@ -840,6 +916,9 @@ class Article(models.Model):
                 condition=Q(is_front_page_lead=True),
                 name="article_front_lead_idx",
             ),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_language_idx"
+            ),
             # Written straight into the index, not a pending list that each search would
             # scan until a vacuum: saves are rare, searches many.
             GinIndex(fields=["search_vector"], name="article_search_idx", fastupdate=False),
@@ -857,6 +936,16 @@ class Article(models.Model):
                 fields=["front_page_slot"],
                 condition=Q(front_page_slot__isnull=False),
                 name="article_front_page_slot_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")),
+                name="article_not_its_own_translation",
+            ),
+            # One translation per language: readers get one "Read in ..." link for each.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=Q(translation_of__isnull=False),
+                name="article_one_translation_per_language",
             ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
@@ -878,6 +967,48 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        original = self.translation_of
+        if original is None:
+            return
+        if original.pk == self.pk:
+            raise ValidationError({"translation_of": "A story cannot be its own translation."})
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": f"“{original}” is itself a translation: link this one "
+                    f"to the story it translates, “{original.translation_of}”."
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {
+                    "translation_of": "A translation is in another language than the story it "
+                    "translates: change its language first."
+                }
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": "Other stories translate this one, so it cannot itself "
+                    "be a translation: link them to the original instead."
+                }
+            )
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def translations_for_readers(self) -> list["ArticleTranslation"]:
+        """Its published translations and original, as with_translations() fetched them."""
+        links = getattr(self, "translation_links", None)
+        if links is None:
+            links = Article.objects.filter(pk=self.pk).with_translations()
+            links = links.values_list("translation_links", flat=True).first() or []
+        return [ArticleTranslation(**link) for link in links]
 
     @cached_property
     def listed_topics(self) -> list[Topic]:
@@ -907,6 +1038,22 @@ class Article(models.Model):
             and self.substantively_updated_at is not None
             and self.substantively_updated_at > self.published_at
         )
+
+
+class ArticleTranslation(NamedTuple):
+    """Another language's version of an article, enough to link to it."""
+
+    pk: int
+    slug: str
+    language: str
+    headline: str
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
 
 # The article's own columns that its search text reads.

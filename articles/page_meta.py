@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 
+from articles.languages import open_graph_locale
 from articles.models import Article, Author, Image, Section, Topic
 from articles.structured_data import (
     absolute,
@@ -58,7 +59,9 @@ class PageMeta:
     tags: tuple[str, ...] = field(default=())
     site_name: str = field(default_factory=lambda: settings.SITE_NAME)
     # OpenGraph writes locales as "en_US"; the page's language is the one being served.
-    locale: str = field(default_factory=lambda: to_locale(get_language() or settings.LANGUAGE_CODE))
+    locale: str = field(
+        default_factory=lambda: open_graph_locale(get_language() or settings.LANGUAGE_CODE)
+    )
 
     @property
     def twitter_card(self) -> str:

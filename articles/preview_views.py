@@ -3,6 +3,7 @@
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -32,11 +33,12 @@ def article_preview(request, token):
         ensure_renditions(image_id)
     if article.lead_image_id:
         prefetch_related_objects([article.lead_image], "renditions")
-    response = render(
-        request,
-        "articles/article_preview.html",
-        {"article": article, "corrections": article.corrections.all(), "link": link},
-    )
+    with translation.override(article.language):
+        response = render(
+            request,
+            "articles/article_preview.html",
+            {"article": article, "corrections": article.corrections.all(), "link": link},
+        )
     # Never kept by a shared cache, never indexed: the address is a secret.
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"

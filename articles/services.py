@@ -64,16 +64,25 @@ WRITER_MOVES = {
 }
 
 
-def _purge_after_commit(article: Article, old_section_ids=(), old_topic_ids=()) -> None:
+def _purge_after_commit(
+    article: Article, old_section_ids=(), old_topic_ids=(), old_original_ids=()
+) -> None:
     """Refresh the pages showing this article once the change is committed.
 
     A story moved to another section, or untagged from a topic, leaves a gap in the old
-    section's or topic's pages too.
+    section's or topic's pages too, and one no longer a translation leaves a link on its
+    old original's page.
     """
     article_id, sections = article.pk, [*old_section_ids, article.section_id]
     topics = list(old_topic_ids)
+    related = [pk for pk in old_original_ids if pk is not None]
     transaction.on_commit(
-        lambda: article_pages_purge(article_id=article_id, section_ids=sections, topic_ids=topics)
+        lambda: article_pages_purge(
+            article_id=article_id,
+            section_ids=sections,
+            topic_ids=topics,
+            related_article_ids=related,
+        )
     )
 
 
@@ -205,13 +214,14 @@ def article_save(
             f"You cannot change “{article.headline}”: writers edit only their own stories."
         )
     with transaction.atomic():
-        old_sections, old_topics = [], []
+        old_sections, old_topics, old_originals = [], [], []
         if article.pk is None:
             if by is not None and by.is_authenticated:
                 article.created_by = by
             article.status, article.published_at, article.version = Status.DRAFT, None, 1
         else:
             current = _locked(article)
+            old_originals = [current.translation_of_id]
             old_sections = [current.section_id]
             # The admin saves the topics after this: the ones the story leaves are read now.
             old_topics = list(
@@ -233,7 +243,7 @@ def article_save(
         article.save()
         if record:
             revision_record(article=article, by=by, action="Saved")
-        _purge_after_commit(article, old_sections, old_topics)
+        _purge_after_commit(article, old_sections, old_topics, old_originals)
     return article
 
 

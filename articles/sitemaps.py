@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from articles.models import Article, Author, Section, Topic
-from newsroom.site import site_host, site_is_secure
+from newsroom.site import absolute_url, site_host, site_is_secure
 
 # Google reads at most 1,000 stories from a news sitemap.
 NEWS_SITEMAP_LIMIT = 1000
@@ -29,7 +29,32 @@ class ArticleSitemap(SiteSitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("pk", "slug", "updated_at").order_by("-pk")
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "updated_at", "language", "translation_of_id")
+            .with_translations()
+            .order_by("-pk")
+        )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # A story and its translations name each other (and themselves) as alternates, as
+        # their pages' hreflang links do; Django's sitemap template writes the xhtml:link.
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            article = url["item"]
+            translations = article.translations_for_readers
+            if translations:
+                url["alternates"] = [
+                    {"location": url["location"], "lang_code": article.language},
+                    *(
+                        {
+                            "location": absolute_url(other.get_absolute_url()),
+                            "lang_code": other.language,
+                        }
+                        for other in translations
+                    ),
+                ]
+        return urls
 
     def lastmod(self, article):
         return article.updated_at
@@ -81,12 +106,13 @@ def news_sitemap_articles():
     return (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .only("pk", "slug", "headline", "published_at")
+        .only("pk", "slug", "headline", "published_at", "language")
         .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
     )
 
 
-def news_language() -> str:
-    """The site's language as Google News wants it: ISO 639 ("en"), Chinese with its script."""
-    code = settings.LANGUAGE_CODE.lower()
+def news_language(code: str = "") -> str:
+    """A story's language (or the site's) as Google News wants it: ISO 639 ("en", "ur"),
+    Chinese with its script."""
+    code = (code or settings.LANGUAGE_CODE).lower()
     return code if code in ("zh-cn", "zh-tw") else code.split("-")[0]

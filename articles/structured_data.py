@@ -36,10 +36,10 @@ def organization_data() -> dict:
     }
 
 
-def person_data(author: Author) -> dict:
+def person_data(author: Author, language: str = "") -> dict:
     return {
         "@type": "Person",
-        "name": author.name,
+        "name": author.name_in(language).text,
         "url": absolute_url(author.get_absolute_url()),
     }
 
@@ -59,15 +59,26 @@ def article_news_data(article: Article, corrections) -> dict:
         "@type": "NewsArticle",
         "mainEntityOfPage": absolute_url(article.get_absolute_url()),
         "headline": article.headline,
+        "inLanguage": article.language,
         "datePublished": article.published_at.isoformat(),
         "dateModified": modified.isoformat(),
-        "author": [person_data(byline.author) for byline in article.bylines.all()],
+        "author": [
+            person_data(byline.author, article.language) for byline in article.bylines.all()
+        ],
         "publisher": organization_data(),
     }
     if article.section_id:
-        data["articleSection"] = article.section.name
+        data["articleSection"] = article.section.name_in(article.language).text
     if article.standfirst:
         data["description"] = article.standfirst
+    # The same story in other languages: the original it translates, or its translations.
+    for other in article.translations_for_readers:
+        work = {"@type": "NewsArticle", "@id": absolute_url(other.get_absolute_url())}
+        work["inLanguage"] = other.language
+        if other.pk == article.translation_of_id:
+            data["translationOfWork"] = work
+        else:
+            data.setdefault("workTranslation", []).append(work)
     if topics := [topic.name for topic in article.listed_topics]:
         data["keywords"] = topics
     if article.lead_image_id:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -88,6 +88,7 @@ def article_detail(request, pk, slug=None):
     articles = (
         readable_articles(request)
         .with_bylines()
+        .with_translations()
         .with_topics()
         .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
     )
@@ -108,17 +109,19 @@ def article_detail(request, pk, slug=None):
         *(teaser_key(other.pk) for other in beside.related),
     )
     corrections = list(article.corrections.all())
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "corrections": corrections,
-            "more_in_section": beside.in_section,
-            "related": beside.related,
-            "page_meta": article_meta(article, corrections),
-        },
-    )
+    # The page speaks the story's language: its interface, dates, direction and metadata.
+    with translation.override(article.language):
+        return render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "corrections": corrections,
+                "more_in_section": beside.in_section,
+                "related": beside.related,
+                "page_meta": article_meta(article, corrections),
+            },
+        )
 
 
 class PaginatedArticleListView(ListView):
@@ -147,8 +150,14 @@ def count_read(request, pk):
 class SectionDetailView(PaginatedArticleListView):
     template_name = "articles/section_detail.html"
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        # Rendered here, not later by the handler, so the page and its metadata are in the
+        # section's language.
+        with translation.override(self.section.language):
+            return super().get(request, *args, **kwargs).render()
+
+    def get_queryset(self):
         page_tag(self.request, section_key(self.section.pk))
         return Article.objects.published().filter(section=self.section).for_listing()
 

@@ -7,6 +7,7 @@ provide SECRET_KEY and ALLOWED_HOSTS; the process refuses to start otherwise.
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "articles.context_processors.navigation",
             ],
         },
@@ -213,11 +215,25 @@ AXES_VERBOSE = env.bool("LOGIN_LOCKOUT_VERBOSE", default=False)
 
 # --- Language and time.
 
-LANGUAGE_CODE = "en-us"
 # The site's local time, used to show dates to readers; the database stores UTC.
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Karachi")
 USE_I18N = True
 USE_TZ = True
+
+# --- Article languages. Each article, section and its page is in one of these (codes Django
+# knows, the main one first); pages take the language's direction, fonts and translations.
+ARTICLE_LANGUAGES = env.list("ARTICLE_LANGUAGES", default=["en", "ur"])
+_unknown_languages = [code for code in ARTICLE_LANGUAGES if code not in LANG_INFO]
+if not ARTICLE_LANGUAGES or _unknown_languages:
+    raise ImproperlyConfigured(
+        f"ARTICLE_LANGUAGES must list language codes Django knows (e.g. en,ur), "
+        f"not {','.join(_unknown_languages) or 'nothing'}."
+    )
+LANGUAGE_CODE = ARTICLE_LANGUAGES[0]
+LANGUAGES = [(code, LANG_INFO[code]["name"]) for code in ARTICLE_LANGUAGES]
+# The interface's translations (make messages) and our date formats per language.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # --- Static files, media and uploads.
 

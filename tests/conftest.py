@@ -1,5 +1,7 @@
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
@@ -81,3 +83,21 @@ def browser(monkeypatch):
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def pytest_configure(config):
+    """Compile the interface's translations when a .po file is newer than its .mo (as `make
+    translations` does), so a plain `pytest` after a pull tests the words in the repo."""
+    if hasattr(config, "workerinput"):
+        return  # xdist workers: the controller compiled them before starting them.
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    for po in locale.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if not shutil.which("msgfmt"):
+            raise pytest.UsageError(
+                f"{po} needs compiling and GNU gettext's msgfmt is not installed "
+                "(apt-get install gettext), or run `make translations` where it is."
+            )
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)

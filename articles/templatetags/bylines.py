@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -11,6 +12,6 @@ def grouped_by_role(bylines):
     """
     groups: dict[str, list] = {}
     for byline in bylines:
-        role = byline.role.strip() or "By"
+        role = byline.role.strip() or gettext("By")
         groups.setdefault(role, []).append(byline.author)
     return list(groups.items())

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core import signing
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from comments.models import NAME_MAX_LENGTH, Report
 from comments.text import control_characters, is_blank, normalize_newlines
@@ -24,9 +27,9 @@ def rendered_at_token(*, article_pk: int) -> str:
 def _duration(seconds: int) -> str:
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return f"{hours} hour{'' if hours == 1 else 's'}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minutes = max(seconds // 60, 1)
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def csrf_input_for(request) -> str:
@@ -46,33 +49,33 @@ class CommentForm(forms.Form):
     """The reader's comment. Spam checks here are the ones a reader never notices."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=NAME_MAX_LENGTH,
-        error_messages={"required": "Please give a name to show with your comment."},
+        error_messages={"required": _("Please give a name to show with your comment.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
-        help_text="Never shown publicly.",
+        help_text=_("Never shown publicly."),
         error_messages={
-            "required": "Please give your email address; it is never shown publicly.",
-            "invalid": "That does not look like an email address; please check it.",
+            "required": _("Please give your email address; it is never shown publicly."),
+            "invalid": _("That does not look like an email address; please check it."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         # Kept as typed: leading spaces or blank lines may be part of what the reader meant.
         strip=False,
-        error_messages={"required": "Please write a comment before posting."},
+        error_messages={"required": _("Please write a comment before posting.")},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     in_reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people (and from screen readers), filled in by form robots.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -98,9 +101,11 @@ class CommentForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if control_characters(name, allow_line_breaks=False):
-            raise forms.ValidationError("A name cannot contain line breaks or control characters.")
+            raise forms.ValidationError(
+                gettext("A name cannot contain line breaks or control characters.")
+            )
         if is_blank(name):
-            raise forms.ValidationError("Please give a name to show with your comment.")
+            raise forms.ValidationError(gettext("Please give a name to show with your comment."))
         return name
 
     def clean_body(self):
@@ -110,28 +115,33 @@ class CommentForm(forms.Form):
         # costs no more than a paragraph. A CRLF pair becomes one line break when stored.
         length = len(raw) - raw.count("\r\n")
         if length > limit:
-            message = (
-                f"Comments are limited to {limit:,} characters; "
-                f"yours has {length:,}. Please shorten it."
-            )
+            message = gettext(
+                "Comments are limited to %(limit)s characters; yours has %(length)s. "
+                "Please shorten it."
+            ) % {
+                "limit": number_format(limit, force_grouping=True),
+                "length": number_format(length, force_grouping=True),
+            }
             if length > SHOW_AGAIN_FACTOR * limit:
-                message += " It is too long to show here again."
+                message += " " + gettext("It is too long to show here again.")
             raise forms.ValidationError(message)
         body = normalize_newlines(raw)
         if control_characters(body, allow_line_breaks=True):
             raise forms.ValidationError(
-                "Your comment contains invisible control characters; please remove them."
+                gettext("Your comment contains invisible control characters; please remove them.")
             )
         if is_blank(body):
-            raise forms.ValidationError("Please write a comment before posting.")
+            raise forms.ValidationError(gettext("Please write a comment before posting."))
         return body
 
     def clean(self):
         cleaned = super().clean()
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("Your comment could not be posted. Please try again.")
+            raise forms.ValidationError(
+                gettext("Your comment could not be posted. Please try again.")
+            )
         incomplete = forms.ValidationError(
-            "The form was incomplete. Please check your comment and post it again."
+            gettext("The form was incomplete. Please check your comment and post it again.")
         )
         try:
             article_pk, shown_at = signing.loads(
@@ -149,12 +159,15 @@ class CommentForm(forms.Form):
         max_age = settings.COMMENTS_FORM_MAX_AGE_SECONDS
         if seconds > max_age:
             raise forms.ValidationError(
-                f"This form has expired (it was opened more than {_duration(max_age)} ago). "
-                "Your comment is kept below: please post it again."
+                gettext(
+                    "This form has expired (it was opened more than %(duration)s ago). "
+                    "Your comment is kept below: please post it again."
+                )
+                % {"duration": _duration(max_age)}
             )
         if seconds < settings.COMMENTS_MIN_SECONDS_TO_POST:
             raise forms.ValidationError(
-                "That was quick! Please read your comment over once more, then post it."
+                gettext("That was quick! Please read your comment over once more, then post it.")
             )
         return cleaned
 
@@ -175,15 +188,28 @@ class CommentForm(forms.Form):
                 self.data[name] = ""
 
 
+# The reasons as readers read them, in the page's language; moderators see the model's.
+REPORT_REASON_LABELS = {
+    Report.Reason.SPAM: _("Spam"),
+    Report.Reason.ABUSE: _("Abuse"),
+    Report.Reason.OFF_TOPIC: _("Off-topic"),
+    Report.Reason.VIOLENCE: _("Threat of violence"),
+    Report.Reason.OTHER: _("Other"),
+}
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you reporting this comment?",
-        choices=Report.Reason.choices,
+        label=_("Why are you reporting this comment?"),
+        choices=[
+            (value, REPORT_REASON_LABELS.get(value, label))
+            for value, label in Report.Reason.choices
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose why you are reporting this comment."},
+        error_messages={"required": _("Please choose why you are reporting this comment.")},
     )
     note = forms.CharField(
-        label="Anything our moderators should know? (optional)",
+        label=_("Anything our moderators should know? (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

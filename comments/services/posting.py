@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import comment_pages_purge
 from articles.models import Article
@@ -21,7 +23,8 @@ from comments.services.refusals import (
 )
 from comments.text import count_links
 
-BANNED_MESSAGE = (
+# Reader-facing words are translated when raised: the view has the article's language on.
+BANNED_MESSAGE = _(
     "Sorry, we cannot accept comments from you at the moment. "
     "If you think this is a mistake, please contact the editors."
 )
@@ -70,13 +73,13 @@ def ensure_article_accepts_comments(attempt: CommentAttempt) -> None:
     if not Article.objects.published().filter(pk=attempt.article.pk).exists():
         raise ArticleNotOpen
     if not comments_are_open(attempt.article):
-        raise CommentRefused("Comments are closed on this article.", status=403)
+        raise CommentRefused(gettext("Comments are closed on this article."), status=403)
 
 
 def ensure_not_banned(attempt: CommentAttempt) -> None:
     """Refuse, politely, a commenter under an active ban."""
     if Ban.objects.active().matching(email=attempt.email, ip_hash=attempt.ip_hash).exists():
-        raise CommentRefused(BANNED_MESSAGE, status=403)
+        raise CommentRefused(str(BANNED_MESSAGE), status=403)
 
 
 def ensure_reply_target_is_visible(attempt: CommentAttempt) -> None:
@@ -99,7 +102,7 @@ def ensure_not_duplicate(attempt: CommentAttempt) -> None:
         .first()
     )
     if original is not None:
-        raise DuplicateComment("You have already posted this comment.", original=original)
+        raise DuplicateComment(gettext("You have already posted this comment."), original=original)
 
 
 def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
@@ -120,8 +123,10 @@ def ensure_within_rate_limits(attempt: CommentAttempt) -> None:
             posted = 1
         if posted > limit:
             raise CommentRefused(
-                "You are posting faster than we can read. "
-                "Please wait a few minutes, then post your comment again.",
+                gettext(
+                    "You are posting faster than we can read. "
+                    "Please wait a few minutes, then post your comment again."
+                ),
                 status=429,
             )
 
@@ -153,12 +158,17 @@ def hold_reason(attempt: CommentAttempt) -> Hold | None:
     links = count_links(attempt.body)
     allowed = settings.COMMENTS_MAX_LINKS
     if links > allowed:
-        because = (
-            f"it has more than {allowed} link{'' if allowed == 1 else 's'}"
+        notice = (
+            ngettext(
+                "held because it has more than %(count)d link",
+                "held because it has more than %(count)d links",
+                allowed,
+            )
+            % {"count": allowed}
             if allowed
-            else "it contains links"
+            else gettext("held because it contains links")
         )
-        return Hold(f"Contains {links} links.", notice=f"held because {because}")
+        return Hold(f"Contains {links} links.", notice=notice)
     lowered = f"{attempt.name}\n{attempt.body}".casefold()
     for word in settings.COMMENTS_SUSPECT_WORDS:
         if word.casefold() in lowered:

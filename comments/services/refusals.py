@@ -1,5 +1,7 @@
 """The refusal every comment service raises when a reader's post must not be stored."""
 
+from django.utils.translation import gettext
+
 
 class CommentRefused(Exception):
     """A comment or report that must not be stored, with what to tell the reader and the
@@ -23,11 +25,13 @@ class ArticleNotOpen(CommentRefused):
     """No article readers may see: refusals then say nothing of it."""
 
     def __init__(self):
-        super().__init__("This article is not open for comments.", status=404)
+        super().__init__(gettext("This article is not open for comments."), status=404)
 
 
 class ReplyTargetGone(CommentRefused):
     """The comment answered is not one readers may see (any more): it is never named."""
 
     def __init__(self):
-        super().__init__("The comment you are replying to is not available any more.", status=404)
+        super().__init__(
+            gettext("The comment you are replying to is not available any more."), status=404
+        )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from comments.models import Comment, Report
 from comments.services.moderation import (
@@ -62,8 +63,10 @@ def _ensure_network_may_report(network: str) -> None:
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_REPORT_LIMIT_WINDOW_SECONDS)
     if Report.objects.filter(reporter_network=network, reported_at__gte=since).count() >= limit:
         raise CommentRefused(
-            "You have sent many reports in a short time. Thank you: our moderators will look "
-            "at them. Please wait a while before reporting more.",
+            gettext(
+                "You have sent many reports in a short time. Thank you: our moderators will "
+                "look at them. Please wait a while before reporting more."
+            ),
             status=429,
         )
 
@@ -73,14 +76,16 @@ def comment_report(
 ) -> Report:
     """Store a reader's report; reports from enough networks hold the comment for a moderator."""
     if reason not in Report.Reason.values:
-        raise CommentRefused("Please choose why you are reporting this comment.", status=400)
+        raise CommentRefused(
+            gettext("Please choose why you are reporting this comment."), status=400
+        )
     network = reporter_network(ip_address)
     with transaction.atomic():
         locked = _lock(comment)
         if not locked.is_visible:
             # Already off the page: a moderator has it, or it is waiting for one.
             raise CommentRefused(
-                "Thank you. This comment is already with our moderators.", status=409
+                gettext("Thank you. This comment is already with our moderators."), status=409
             )
         _ensure_network_may_report(network)
         try:
@@ -95,7 +100,10 @@ def comment_report(
                 )
         except IntegrityError:
             raise CommentRefused(
-                "You have already reported this comment. Thank you; a moderator will look at it.",
+                gettext(
+                    "You have already reported this comment. Thank you; a moderator will look "
+                    "at it."
+                ),
                 status=409,
             ) from None
         open_reports = list(

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -117,6 +119,12 @@ def post_comment(request, article_pk):
     article = Article.objects.published().select_related("section").filter(pk=article_pk).first()
     if article is None:
         return _not_open_page(request, form=form)
+    # Refusals, messages and the form page in the language the reader was reading.
+    with translation.override(article.language):
+        return _post_to_article(request, form=form, article=article)
+
+
+def _post_to_article(request, *, form, article):
     try:
         replying_to = _reply_target(article, request.POST.get("in_reply_to", ""))
     except ReplyTargetGone as refusal:
@@ -170,17 +178,23 @@ def post_comment(request, article_pk):
 def _tell_posted(request, comment: Comment) -> None:
     """Say where the reader's comment stands: published, or held (and why, when we may)."""
     if comment.is_visible:
-        messages.success(request, "Thank you, your comment is published.")
+        messages.success(request, gettext("Thank you, your comment is published."))
     elif notice := getattr(comment, "hold_notice", ""):
         messages.info(
             request,
-            f"Thank you. Your comment is {notice}; a moderator will review it before it appears.",
+            gettext(
+                "Thank you. Your comment is %(notice)s; a moderator will review it before it "
+                "appears."
+            )
+            % {"notice": notice},
         )
     else:
         messages.info(
             request,
-            "Thank you. Your comment is awaiting review and will appear once a moderator "
-            "approves it.",
+            gettext(
+                "Thank you. Your comment is awaiting review and will appear once a moderator "
+                "approves it."
+            ),
         )
 
 
@@ -205,16 +219,17 @@ def reply_to_comment(request, pk):
         initial={"in_reply_to": comment.pk, **staff_initial(request.user)},
         article_pk=comment.article_id,
     )
-    if not comments_are_open(comment.article):
-        return _form_page(
-            request,
-            form=form,
-            article=comment.article,
-            replying_to=comment,
-            refusal="Comments are closed on this article.",
-            status=403,
-        )
-    return _form_page(request, form=form, article=comment.article, replying_to=comment)
+    with translation.override(comment.article.language):
+        if not comments_are_open(comment.article):
+            return _form_page(
+                request,
+                form=form,
+                article=comment.article,
+                replying_to=comment,
+                refusal=gettext("Comments are closed on this article."),
+                status=403,
+            )
+        return _form_page(request, form=form, article=comment.article, replying_to=comment)
 
 
 def go_to_comment(request, pk):
@@ -234,6 +249,11 @@ def report_comment(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
+    with translation.override(comment.article.language):
+        return _report_page(request, comment)
+
+
+def _report_page(request, comment):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +267,9 @@ def report_comment(request, pk):
         except CommentRefused as refusal:
             messages.info(request, refusal.message)
         else:
-            messages.success(request, "Thank you for your report. A moderator will look at it.")
+            messages.success(
+                request, gettext("Thank you for your report. A moderator will look at it.")
+            )
         return redirect(f"{comment.article.get_absolute_url()}#comments")
     return render(
         request,

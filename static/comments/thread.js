@@ -66,7 +66,8 @@
     var label = document.createElement("label");
     label.className = "form-check-label";
     label.htmlFor = box.id;
-    label.textContent = "Remember me on this device";
+    // Labels come from the page, in its language.
+    label.textContent = form.dataset.rememberLabel || "Remember me on this device";
     choice.append(box, label);
     submit.before(choice);
 
@@ -96,7 +97,7 @@
   var cancel = document.createElement("button");
   cancel.type = "button";
   cancel.className = "btn btn-link";
-  cancel.textContent = "Cancel reply";
+  cancel.textContent = form.dataset.cancelLabel || "Cancel reply";
   cancel.hidden = true;
   submit.after(cancel);
 
@@ -109,7 +110,10 @@
     replyField.value = link.dataset.commentId;
     if (heading) {
       // textContent, never innerHTML: the name is reader text.
-      heading.textContent = "Reply to " + link.dataset.commentName;
+      heading.textContent = (form.dataset.replyHeading || "Reply to {name}").replace(
+        "{name}",
+        link.dataset.commentName
+      );
     }
     link.closest("article.comment").after(form);
     cancel.hidden = false;

@@ -47,6 +47,7 @@ def inline_management(prefix: str, total: int, initial: int = 0) -> dict:
 def article_form(section, authors, **fields) -> dict:
     """What the admin's add form posts when an editor fills it in."""
     data = {
+        "language": "en",
         "headline": "Ministers agree on water talks",
         "slug": "ministers-agree-on-water-talks",
         "standfirst": "Both sides will meet again in March.",
@@ -225,7 +226,13 @@ def test_readers_see_a_corrected_section_name_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
             reverse("admin:articles_section_change", args=[section.pk]),
-            {"name": "Pakistan", "slug": "pakistan", "position": "0", "description": ""},
+            {
+                "name": "Pakistan",
+                "slug": "pakistan",
+                "language": "en",
+                "position": "0",
+                "description": "",
+            },
         )
 
     assert "Pakistan" in reader.get("/").content.decode()

@@ -1,0 +1,106 @@
+"""The languages the newsroom publishes in (settings.ARTICLE_LANGUAGES) and how each is shown.
+
+Names and writing direction come from Django's own table of languages, so a newsroom that
+adds Arabic or Pashto to the setting gets the right direction without code here.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.utils.translation import to_locale
+
+# PostgreSQL's built-in text search configurations, by the language they stem. Languages
+# without one (Urdu among them) are indexed word for word with 'simple'.
+SEARCH_CONFIGURATIONS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # In English, for editors: "Urdu".
+    name_local: str  # In the language itself, for readers: "اردو".
+    is_rtl: bool
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.is_rtl else "ltr"
+
+    @property
+    def search_configuration(self) -> str:
+        return SEARCH_CONFIGURATIONS.get(self.code.split("-")[0], "simple")
+
+
+@cache
+def _language(code: str) -> Language:
+    info = LANG_INFO.get(code) or LANG_INFO.get(code.split("-")[0])
+    if info is None:
+        raise KeyError(f"Django knows no language {code!r}.")
+    # Django's list of right-to-left languages, the same one its templates' LANGUAGE_BIDI reads.
+    is_rtl = code.split("-")[0] in settings.LANGUAGES_BIDI
+    return Language(code, info["name"], info["name_local"], is_rtl)
+
+
+def language(code: str) -> Language:
+    """The language with this code, for any code Django knows (a stored article's too)."""
+    return _language(code)
+
+
+def article_languages() -> list[Language]:
+    """The languages articles may be written in, the site's main one first."""
+    return [_language(code) for code in settings.ARTICLE_LANGUAGES]
+
+
+def default_language() -> str:
+    return settings.ARTICLE_LANGUAGES[0]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(lang.code, lang.name) for lang in article_languages()]
+
+
+def direction(code: str) -> str:
+    """ "rtl" or "ltr" for the language with this code."""
+    return language(code).direction
+
+
+# OpenGraph names a locale with its country ("en_US"); a language code alone gets these.
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ur": "ur_PK", "ar": "ar_AR"}
+
+
+def open_graph_locale(code: str) -> str:
+    """The OpenGraph locale for a language code: "ur" is "ur_PK", "en-gb" is "en_GB"."""
+    if "-" in code:
+        return to_locale(code)
+    return OPEN_GRAPH_LOCALES.get(code, f"{code}_{code.upper()}")

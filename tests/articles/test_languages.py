@@ -1,0 +1,312 @@
+"""English and Urdu: pages in the story's language and direction, linked to their translations."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from articles.languages import article_languages, direction, language
+from articles.models import Article
+from articles.services import article_publish
+from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://127.0.0.1:8000"
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def urdu_section(**fields):
+    return SectionFactory(name="پاکستان", slug="pakistan-urdu", language="ur", **fields)
+
+
+def urdu_article(**fields):
+    fields.setdefault("section", urdu_section())
+    return ArticleFactory(
+        language="ur",
+        headline="کراچی میں بارش کے بعد بجلی بحال",
+        standfirst="شہر کے بیشتر علاقوں میں رات گئے بجلی واپس آ گئی۔",
+        body="<p>کراچی میں تیز بارش کے بعد کئی علاقوں میں بجلی بند رہی۔</p>",
+        **fields,
+    )
+
+
+def opening_tag(page: str, pattern: str) -> str:
+    match = re.search(pattern, page)
+    assert match, f"no {pattern} in the page"
+    return match.group(0)
+
+
+# The languages and their direction
+
+
+def test_the_newsroom_publishes_in_english_and_urdu_by_default():
+    assert [(lang.code, lang.name_local, lang.direction) for lang in article_languages()] == [
+        ("en", "English", "ltr"),
+        ("ur", "اردو", "rtl"),
+    ]
+    assert language("ur").search_configuration == "simple"
+    assert language("en").search_configuration == "english"
+    assert direction("ar") == "rtl"
+
+
+# Article pages
+
+
+def test_an_urdu_article_page_reads_right_to_left_in_urdu(client):
+    article = urdu_article(bylines=[AuthorFactory(name="Amina Qureshi")])
+
+    page = html(client.get(article.get_absolute_url()))
+
+    assert '<html lang="ur" dir="rtl">' in page
+    assert 'lang="ur" dir="rtl"' in opening_tag(page, r"<article class=\"col-lg-8\"[^>]*>")
+    # Bootstrap's mirrored stylesheet, shipped with the site, and the Nastaliq typeface's CSS.
+    assert "/static/bootstrap/css/bootstrap.rtl.min.css" in page
+    assert "bootstrap.min.css" not in page
+    assert "/static/css/newsroom.css" in page
+    # The interface in Urdu, dates as Urdu papers print them.
+    assert "اشاعت:" in page
+    assert "20 نومبر 2014" in page
+    assert "قارئین کے تبصرے (0)" in page
+    assert "مواد پر جائیں" in page  # Skip to content.
+    assert "Published:" not in page
+    # A Latin name keeps its own direction inside the Urdu byline.
+    assert "<bdi>Amina Qureshi</bdi>" in page
+    assert '<meta property="og:locale" content="ur_PK">' in page
+
+
+def test_an_english_article_page_stays_left_to_right_in_english(client):
+    article = ArticleFactory(section=SectionFactory())
+
+    page = html(client.get(article.get_absolute_url()))
+
+    assert '<html lang="en" dir="ltr">' in page
+    assert 'lang="en" dir="ltr"' in opening_tag(page, r"<article class=\"col-lg-8\"[^>]*>")
+    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "rtl" not in opening_tag(page, r"<link rel=\"stylesheet\" href=\"[^\"]*bootstrap[^>]*>")
+    assert "Published: <time" in page
+    assert "November 20, 2014" in page
+
+
+def test_the_nastaliq_font_and_its_licence_ship_with_the_site():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/newsroom.css"), encoding="utf-8").read()
+    for name in re.findall(r"url\(\"\.\./(fonts/[^\"]+)\"\)", css):
+        assert finders.find(name), name
+    assert "Noto Nastaliq Urdu" in css
+    licence = open(finders.find("fonts/noto-nastaliq-urdu/OFL.txt"), encoding="utf-8").read()
+    assert "SIL Open Font License" in licence
+
+
+# Translations link to each other
+
+
+def test_a_story_and_its_translation_link_to_each_other_with_hreflang(client):
+    english = ArticleFactory(headline="Power back in Karachi after the rain")
+    urdu = urdu_article(translation_of=english)
+
+    english_page = html(client.get(english.get_absolute_url()))
+    urdu_page = html(client.get(urdu.get_absolute_url()))
+
+    to_urdu = opening_tag(english_page, r"<a class=\"translation-link[^>]*>[^<]*</a>")
+    assert f'href="{urdu.get_absolute_url()}"' in to_urdu
+    assert 'hreflang="ur" lang="ur" dir="rtl"' in to_urdu
+    assert "اردو میں پڑھیں</a>" in to_urdu
+    to_english = opening_tag(urdu_page, r"<a class=\"translation-link[^>]*>[^<]*</a>")
+    assert f'href="{english.get_absolute_url()}"' in to_english
+    assert 'hreflang="en" lang="en" dir="ltr"' in to_english
+    assert "Read in English</a>" in to_english
+    # Both pages name both addresses, themselves included, for search engines.
+    for page in (english_page, urdu_page):
+        assert (
+            f'<link rel="alternate" hreflang="en" href="{SITE}{english.get_absolute_url()}">'
+            in page
+        )
+        assert (
+            f'<link rel="alternate" hreflang="ur" href="{SITE}{urdu.get_absolute_url()}">' in page
+        )
+
+
+def test_a_translation_not_yet_published_is_not_linked(client):
+    english = ArticleFactory()
+    urdu_article(translation_of=english, status=Article.Status.DRAFT, published_at=None)
+
+    page = html(client.get(english.get_absolute_url()))
+
+    assert "translation-link" not in page
+    assert 'hreflang="ur"' not in page
+
+
+def test_a_story_without_translations_declares_no_alternates(client):
+    page = html(client.get(ArticleFactory().get_absolute_url()))
+
+    assert "hreflang" not in page
+
+
+def test_publishing_a_translation_refreshes_the_cached_original(
+    client, django_capture_on_commit_callbacks
+):
+    english = ArticleFactory()
+    urdu = urdu_article(translation_of=english, status=Article.Status.DRAFT, published_at=None)
+    assert "translation-link" not in html(client.get(english.get_absolute_url()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=urdu, at=PAST)
+
+    assert "اردو میں پڑھیں" in html(client.get(english.get_absolute_url()))
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("same language", "in another language"),
+        ("translation of a translation", "is itself a translation"),
+    ],
+)
+def test_an_editor_cannot_link_a_translation_that_makes_no_sense(case, message):
+    english = ArticleFactory()
+    urdu = urdu_article(translation_of=english)
+    if case == "same language":
+        story = ArticleFactory.build(section=english.section, translation_of=english)
+    else:
+        story = ArticleFactory.build(section=english.section, translation_of=urdu)
+
+    with pytest.raises(ValidationError, match=message):
+        story.full_clean()
+
+
+def test_the_article_page_with_translations_stays_within_eight_queries(
+    client, django_assert_max_num_queries
+):
+    english = ArticleFactory(bylines=[AuthorFactory(), AuthorFactory()])
+    urdu_article(translation_of=english)
+
+    with django_assert_max_num_queries(8):
+        assert "اردو میں پڑھیں" in html(client.get(english.get_absolute_url()))
+
+
+# Sections, fronts and names in both languages
+
+
+def test_an_urdu_section_front_is_in_urdu_and_right_to_left(client):
+    section = urdu_section(description="ملک بھر سے خبریں")
+    urdu_article(section=section)
+
+    page = html(client.get(section.get_absolute_url()))
+
+    assert '<html lang="ur" dir="rtl">' in page
+    assert '<div class="section-page" lang="ur" dir="rtl">' in page
+    assert "کراچی میں بارش کے بعد بجلی بحال" in page
+    assert "20 نومبر 2014" in page
+
+
+def test_the_english_front_page_marks_urdu_stories_and_sections_as_urdu(client):
+    urdu = urdu_article()
+    english_section = SectionFactory(name="Sport", other_names={"ur": "کھیل"})
+    ArticleFactory(section=english_section, is_front_page_lead=True)
+    # Newer English stories fill the places beside the lead: the Urdu one stays in its section.
+    for _ in range(6):
+        ArticleFactory(section=english_section)
+
+    page = html(client.get("/"))
+
+    assert '<html lang="en" dir="ltr">' in page
+    urdu_front = opening_tag(
+        page, r"<section class=\"front-section[^>]*section-pakistan-urdu[^>]*>"
+    )
+    assert 'lang="ur" dir="rtl"' in urdu_front
+    teaser = opening_tag(page, r"<article class=\"teaser[^>]*>(?=\s*(?:<[^>]*>\s*)*" + "کراچی)")
+    assert 'lang="ur" dir="rtl"' in teaser
+    assert urdu.headline in page
+    # The navigation names the Urdu section in Urdu, marked so; English ones in English.
+    assert f'<a class="nav-link" href="{urdu.section.get_absolute_url()}" lang="ur" dir="rtl">' in (
+        page
+    )
+    assert ">Sport</a>" in page
+
+
+def test_an_urdu_page_shows_sections_and_bylines_by_their_urdu_names(client):
+    english_section = SectionFactory(name="Sport", other_names={"ur": "کھیل"})
+    author = AuthorFactory(name="Sana Mirza", other_names={"ur": "ثنا مرزا"})
+    article = urdu_article(section=english_section, bylines=[author])
+
+    page = html(client.get(article.get_absolute_url()))
+
+    assert ">کھیل</a>" in page
+    assert "<bdi>ثنا مرزا</bdi>" in page
+    assert "Sana Mirza" not in page
+
+
+# Feeds, sitemap and structured data
+
+
+def test_an_urdu_sections_feed_says_it_is_in_urdu(client):
+    section = urdu_section()
+    urdu_article(section=section)
+
+    feed = html(client.get(reverse("articles:section-feed", kwargs={"slug": section.slug})))
+    main = html(client.get(reverse("articles:feed")))
+
+    assert "<language>ur</language>" in feed
+    assert "کراچی میں بارش کے بعد بجلی بحال" in feed
+    assert "<language>en</language>" in main
+
+
+def test_the_sitemap_lists_each_story_with_its_translations_as_alternates(client):
+    english = ArticleFactory()
+    urdu = urdu_article(translation_of=english)
+    alone = ArticleFactory()
+
+    sitemap = html(client.get(reverse("sitemap-section", kwargs={"section": "articles"})))
+
+    english_url, urdu_url = SITE + english.get_absolute_url(), SITE + urdu.get_absolute_url()
+    for url in (english_url, urdu_url):
+        entry = sitemap.split(f"<loc>{url}</loc>")[1].split("</url>")[0]
+        assert f'<xhtml:link rel="alternate" hreflang="en" href="{english_url}"/>' in entry
+        assert f'<xhtml:link rel="alternate" hreflang="ur" href="{urdu_url}"/>' in entry
+    alone_entry = sitemap.split(f"<loc>{SITE}{alone.get_absolute_url()}</loc>")[1]
+    assert "xhtml:link" not in alone_entry.split("</url>")[0]
+
+
+def test_the_news_sitemap_gives_each_story_its_own_language(client):
+    english, urdu = ArticleFactory(), urdu_article()
+
+    with time_machine.travel(PAST + timedelta(hours=1), tick=False):
+        sitemap = html(client.get(reverse("news-sitemap")))
+
+    for story, code in ((english, "en"), (urdu, "ur")):
+        entry = sitemap.split(f"<loc>{SITE}{story.get_absolute_url()}</loc>")[1]
+        assert f"<news:language>{code}</news:language>" in entry.split("</url>")[0]
+
+
+def json_ld(page: str) -> dict:
+    return json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+
+
+def test_structured_data_names_the_language_and_the_translations(client):
+    english = ArticleFactory()
+    urdu = urdu_article(translation_of=english)
+
+    english_data = json_ld(html(client.get(english.get_absolute_url())))
+    urdu_data = json_ld(html(client.get(urdu.get_absolute_url())))
+
+    assert english_data["inLanguage"] == "en"
+    assert english_data["workTranslation"] == [
+        {"@type": "NewsArticle", "@id": SITE + urdu.get_absolute_url(), "inLanguage": "ur"}
+    ]
+    assert urdu_data["inLanguage"] == "ur"
+    assert urdu_data["headline"] == "کراچی میں بارش کے بعد بجلی بحال"
+    assert urdu_data["translationOfWork"] == {
+        "@type": "NewsArticle",
+        "@id": SITE + english.get_absolute_url(),
+        "inLanguage": "en",
+    }
