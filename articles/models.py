@@ -61,6 +61,30 @@ class LocalizedName(NamedTuple):
         return direction(self.language) if self.language else ""
 
 
+def _renamed(instance) -> bool:
+    """Whether a saved row's name is about to change: its stories' search text follows it."""
+    if instance.pk is None:
+        return False
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("name", flat=True)
+    return stored.first() != instance.name
+
+
+class NamedInSearchText(models.Model):
+    """A name that stories' search text contains: renaming it refreshes those stories'."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        renamed = _renamed(self)
+        super().save(*args, **kwargs)
+        if renamed:
+            self.stories_naming_this().refresh_search_vectors()
+
+    def stories_naming_this(self):
+        raise NotImplementedError
+
+
 class OtherNames(models.Model):
     """A name with spellings for pages in other languages (a section, a byline)."""
 
@@ -82,7 +106,7 @@ class OtherNames(models.Model):
         return LocalizedName(self.name, getattr(self, "language", ""))
 
 
-class Section(OtherNames):
+class Section(OtherNames, NamedInSearchText):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     language = models.CharField(
@@ -107,22 +131,11 @@ class Section(OtherNames):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        renamed = _renamed(self)
-        super().save(*args, **kwargs)
-        if renamed:
-            Article.objects.filter(section=self).refresh_search_vectors()
-
     def get_absolute_url(self):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
-
-def _renamed(instance) -> bool:
-    """Whether a saved row's name is about to change: its stories' search text follows it."""
-    if instance.pk is None:
-        return False
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("name", flat=True)
-    return stored.first() != instance.name
+    def stories_naming_this(self):
+        return Article.objects.filter(section=self)
 
 
 class TopicQuerySet(models.QuerySet):
@@ -133,7 +146,7 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(Exists(published))
 
 
-class Topic(models.Model):
+class Topic(NamedInSearchText):
     """A subject that runs across sections and days, such as "Floods 2026" or "Budget"."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -156,13 +169,13 @@ class Topic(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Topic, self.name, exclude_pk=self.pk, max_length=110)
-        renamed = _renamed(self)
         super().save(*args, **kwargs)
-        if renamed:
-            Article.objects.filter(topics=self).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:topic-detail", kwargs={"slug": self.slug})
+
+    def stories_naming_this(self):
+        return Article.objects.filter(topics=self)
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -184,7 +197,7 @@ class AuthorQuerySet(models.QuerySet):
         )
 
 
-class Author(OtherNames):
+class Author(OtherNames, NamedInSearchText):
     """A byline: a staff writer, a guest, an agency or "Staff Reporter"."""
 
     name = models.CharField(max_length=150)
@@ -218,13 +231,13 @@ class Author(OtherNames):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Author, self.name, exclude_pk=self.pk, max_length=160)
-        renamed = _renamed(self)
         super().save(*args, **kwargs)
-        if renamed:
-            Article.objects.filter(bylines__author=self).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
+
+    def stories_naming_this(self):
+        return Article.objects.filter(bylines__author=self)
 
 
 def image_upload_to(instance, filename):
