@@ -1,11 +1,14 @@
 """Whole-page caching for anonymous readers, purged by surrogate key.
 
 Each cached page is tagged with what it shows (surrogate keys): ``article-42`` for an
-article's own page, ``teaser-42`` for any listing that shows article 42 (headline and
-comment count), ``section-3``, ``author-7``, ``topic-5``, ``front``, ``feeds``, ``sitemap``, and
-``site`` on every page (the navigation lists the sections). A change purges exactly the
-keys it touches, through the purgers in ``settings.PAGE_CACHE_PURGERS``; the same keys go
-out in ``Surrogate-Key`` and ``Cache-Tag`` headers for a CDN or Varnish in front.
+article's own page, ``story-42`` for its content without the comments (the parts of its
+page kept by ``articles.fragments``), ``teaser-42`` for any listing that shows article 42
+(headline and comment count), ``link-42`` for a plain link to it (headline, address and
+date: "Related" lists, which no comment changes), ``section-3``, ``author-7``,
+``topic-5``, ``front``, ``feeds``, ``sitemap``, and ``site`` on every page (the navigation
+lists the sections). A change purges exactly the keys it touches, through the purgers in
+``settings.PAGE_CACHE_PURGERS``; the same keys go out in ``Surrogate-Key`` and
+``Cache-Tag`` headers for a CDN or Varnish in front.
 
 Views only mark a response as cacheable and tag it (``cache_public_page``, ``page_tag``);
 ``articles.middleware.PageCacheMiddleware`` stores and serves the finished bytes.
@@ -33,8 +36,16 @@ def article_key(pk: int) -> str:
     return f"article-{pk}"
 
 
+def story_key(pk: int) -> str:
+    return f"story-{pk}"
+
+
 def teaser_key(pk: int) -> str:
     return f"teaser-{pk}"
+
+
+def link_key(pk: int) -> str:
+    return f"link-{pk}"
 
 
 def section_key(pk: int) -> str:
@@ -131,11 +142,15 @@ def article_pages_purge(
     topic_ids.update(
         ArticleTopic.objects.filter(article_id=article_id).values_list("topic_id", flat=True)
     )
+    linking = {pk for pk in {*translations, *related_article_ids} if pk is not None}
     pages_purge(
         keys={
-            *(article_key(pk) for pk in {*translations, *related_article_ids} if pk is not None),
+            *(article_key(pk) for pk in linking),
+            *(story_key(pk) for pk in linking),
             article_key(article_id),
+            story_key(article_id),
             teaser_key(article_id),
+            link_key(article_id),
             FRONT,
             FEEDS,
             SITEMAP,
@@ -149,7 +164,8 @@ def article_pages_purge(
 def comment_pages_purge(*, article_ids: Iterable[int]) -> None:
     """Refresh articles' pages at once and, within seconds, the listings showing their counts.
 
-    For comment changes: nothing else on the site shows a comment.
+    For comment changes: nothing else on the site shows a comment. The kept parts of the
+    articles' pages (``story-42``) stay: a comment changes none of them.
     """
     article_ids = set(article_ids)
     pages_purge(

@@ -504,8 +504,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self):
         """Articles with section, lead image and ordered bylines in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        # The search text is for PostgreSQL alone, and as long as the body: never sent back.
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+            .defer("search_vector")
         )
 
     def for_listing(self):

@@ -12,15 +12,20 @@ from django.views.generic import ListView
 
 from articles.cache import (
     FRONT,
+    SITE,
     article_key,
     author_key,
     cache_public_page,
+    link_key,
     page_tag,
+    page_timetable,
     section_key,
+    story_key,
     teaser_key,
     topic_key,
 )
 from articles.forms import SearchForm
+from articles.fragments import Fragments
 from articles.models import Article, Author, Correction, Image, Rendition, Section, Topic
 from articles.page_meta import (
     article_meta,
@@ -82,8 +87,28 @@ def front_page(request):
     )
 
 
+ARTICLE_TEMPLATE = "articles/article_detail.html"
+
+
+def _article_stamp(article: Article) -> str:
+    # What the kept parts were rendered from: any save of the story changes it.
+    return f"{article.version}|{article.updated_at.isoformat()}|{article.language}|{article.slug}"
+
+
 @cache_public_page
 def article_detail(request, pk, slug=None):
+    fragments = Fragments.find(request, ARTICLE_TEMPLATE, f"article-{pk}")
+    if fragments is not None and fragments.kept is not None:
+        # The story, its metadata and the lists beside it are kept: only the row is read,
+        # to know the story is still public, which version it is, and its comments.
+        row = readable_articles(request).defer("body", "search_vector")
+        article = get_object_or_404(row, pk=pk)
+        if slug != article.slug:
+            return redirect(article, permanent=True)
+        if fragments.fits(_article_stamp(article)):
+            page_tag(request, article_key(article.pk), *fragments.tags)
+            return _article_page(request, article, {"fragments": fragments})
+        fragments = fragments.emptied()
     # The lead photo's renditions serve both the picture and the JSON-LD: fetched once.
     articles = (
         readable_articles(request)
@@ -101,27 +126,40 @@ def article_detail(request, pk, slug=None):
     beside = Article.objects.published().beside(
         article, in_section=settings.MORE_IN_SECTION_COUNT, related=settings.RELATED_STORIES_COUNT
     )
-    page_tag(
-        request,
-        article_key(article.pk),
+    shown = [
+        story_key(article.pk),
         section_key(article.section_id),
         *(topic_key(topic.pk) for topic in article.listed_topics),
-        *(teaser_key(other.pk) for other in beside.related),
-    )
+        *(link_key(other.pk) for other in beside.related),
+    ]
+    page_tag(request, article_key(article.pk), *shown)
     corrections = list(article.corrections.all())
+    response = _article_page(
+        request,
+        article,
+        {
+            "corrections": corrections,
+            "more_in_section": beside.in_section,
+            "related": beside.related,
+            "page_meta": article_meta(article, corrections),
+            "fragments": fragments,
+        },
+    )
+    if fragments is not None and article.is_published:
+        # A correction due later changes the page by the clock, as a scheduled story does.
+        changes = [c.published_at for c in corrections if c.published_at > timezone.now()]
+        if (next_change := page_timetable(request).next_change) is not None:
+            changes.append(next_change)
+        fragments.store(
+            stamp=_article_stamp(article), tags={SITE, *shown}, not_after=min(changes, default=None)
+        )
+    return response
+
+
+def _article_page(request, article, context):
     # The page speaks the story's language: its interface, dates, direction and metadata.
     with translation.override(article.language):
-        return render(
-            request,
-            "articles/article_detail.html",
-            {
-                "article": article,
-                "corrections": corrections,
-                "more_in_section": beside.in_section,
-                "related": beside.related,
-                "page_meta": article_meta(article, corrections),
-            },
-        )
+        return render(request, ARTICLE_TEMPLATE, {"article": article, **context})
 
 
 class PaginatedArticleListView(ListView):

@@ -4,6 +4,8 @@
 by `benchmarks/pages_http.py` if missing) and the production settings (DEBUG off, no page
 cache), requests every page through Django's test client and prints, per page:
 
+- the article pages twice: with the parts of the page kept between renders
+  (`articles.fragments`, as after a comment) and with nothing kept (as after an edit);
 - CPU milliseconds of this process per request (median), which other jobs on a shared
   machine disturb far less than wall time, and the ratio of the floor view's CPU time to
   the page's (the news-day issue's goal: 0.20 for the article page, 0.15 for the others);
@@ -104,9 +106,20 @@ def main() -> None:
     header = "| page | CPU ms | floor/page (CPU) | wall ms | " + " | ".join(PARTS) + " |"
     print(header)
     print("|---|" + "---:|" * (header.count("|") - 2))
-    for name, path in paths.items():
-        cpu, wall = timed(client, path, options.repeats * (10 if name == "floor" else 1))
-        parts = shares(client, path, 5) if name != "floor" else {}
+    from django.test import override_settings
+
+    # The article pages again with no part kept between renders (articles/fragments.py):
+    # what the first reader after an edit pays.
+    measured = [(name, path, {}) for name, path in paths.items()]
+    measured += [
+        (f"{name}, nothing kept", path, {"FRAGMENT_CACHE_SECONDS": 0})
+        for name, path in paths.items()
+        if name.startswith("article")
+    ]
+    for name, path, overrides in measured:
+        with override_settings(**overrides):
+            cpu, wall = timed(client, path, options.repeats * (10 if name == "floor" else 1))
+            parts = shares(client, path, 5) if name != "floor" else {}
         cells = " | ".join(f"{parts[part]:.0f} %" if parts else "-" for part in PARTS)
         print(f"| {name} | {cpu:.2f} | {floor_cpu / cpu:.3f} | {wall:.2f} | {cells} |")
     print(

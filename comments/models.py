@@ -53,7 +53,9 @@ class CommentQuerySet(CommenterQuerySet):
         """
         roots = self.filter(article=article, parent__isnull=True)
         if not include_hidden:
-            answered = Comment.objects.visible().filter(parent=OuterRef("pk"))
+            # Bound to the article too: the planner may read every answer it could match
+            # at once, and that must be this thread's few, not the site's.
+            answered = Comment.objects.visible().filter(article=article, parent=OuterRef("pk"))
             roots = roots.filter(Q(status=Comment.Status.PUBLISHED) | Exists(answered))
         return (
             roots.annotate(

@@ -156,6 +156,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_MAX_ENTRIES = env.int("PAGE_CACHE_MAX_ENTRIES", default=200_000)
 # How long a shared cache in front (CDN, Varnish) may serve a page while it refetches.
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+# Parts of pages kept between renders (articles/fragments.py): purged exactly when what
+# they show changes, and kept at most this long for what no purge names (a new story that
+# would join an article's "Related" by its headline's words alone). 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=900)
 # A new comment refreshes its article at once, and the counts on listings within this.
 PAGE_CACHE_LISTING_LAG_SECONDS = env.int("PAGE_CACHE_LISTING_LAG_SECONDS", default=10)
 # Told which surrogate keys changed: the app's own store, then the caches in front of it.
