@@ -22,8 +22,9 @@ from functools import cache
 
 from django.conf import settings
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from articles.cache import SITE, teaser_key
 from articles.pagestore import CachedPage, page_store
 
 
@@ -90,3 +91,79 @@ class Fragments:
             expires_at=time.time() + timeout,
         )
         page_store().set(self.key, entry, timeout=timeout, not_after=not_after)
+
+
+# The ways a listing draws a story: its template and the options it is drawn with.
+CARDS = {
+    "lead": ("articles/includes/teaser.html", {"lead": True, "show_image": True}),
+    "beside-lead": ("articles/includes/teaser_beside_lead.html", {"lazy": True}),
+    "card": ("articles/includes/teaser.html", {"show_image": True, "lazy": True}),
+}
+
+
+def _card_stamp(article) -> str:
+    # A card shows the story's count of comments: a new one makes a new card.
+    return (
+        f"{article.version}|{article.updated_at.isoformat()}|{article.comment_count}|"
+        f"{article.slug}|{article.lead_image_id}"
+    )
+
+
+class Cards:
+    """Story cards (teasers) of a listing kept per story version, found in one store read.
+
+    Tagged ``teaser-42`` (an edit, an unpublish) and ``site`` (a renamed author or section,
+    a recropped photo); a comment changes the card's stamp, so the next render of the
+    listing draws that card afresh and reuses the others.
+    """
+
+    def __init__(self, kept: dict[tuple[int, str], str], language: str):
+        self.kept = kept
+        self.language = language
+        self.rendered: dict[tuple[int, str], tuple[str, str]] = {}
+
+    @staticmethod
+    def _key(pk: int, variant: str, language: str) -> str:
+        return f"card:{_template_digest(CARDS[variant][0])}:{pk}:{variant}:{language}"
+
+    @classmethod
+    def find(cls, request, wanted) -> "Cards | None":
+        """The kept cards among `wanted` ((article, variant) pairs) for this page's language;
+        None when this request must draw every card itself."""
+        if settings.FRAGMENT_CACHE_SECONDS <= 0 or request.user.is_authenticated:
+            return None
+        language = translation.get_language()
+        keys = {
+            cls._key(article.pk, variant, language): (article, variant)
+            for article, variant in wanted
+        }
+        kept = {}
+        for key, hit in page_store().get_many(keys).items():
+            article, variant = keys[key]
+            stamp, html = json.loads(hit.content)
+            if stamp == _card_stamp(article):
+                kept[(article.pk, variant)] = html
+        return cls(kept, language)
+
+    def get(self, article, variant: str) -> str | None:
+        return self.kept.get((article.pk, variant))
+
+    def keep(self, article, variant: str, html: str) -> None:
+        self.rendered[(article.pk, variant)] = (_card_stamp(article), html)
+
+    def store(self) -> None:
+        """Keep the cards this render drew, until a purge or FRAGMENT_CACHE_SECONDS."""
+        timeout = settings.FRAGMENT_CACHE_SECONDS
+        expires_at = time.time() + timeout
+        entries = {
+            self._key(pk, variant, self.language): CachedPage(
+                headers=(),
+                body=json.dumps(drawn).encode(),
+                gzipped=b"",
+                etag="",
+                tags=frozenset({teaser_key(pk), SITE}),
+                expires_at=expires_at,
+            )
+            for (pk, variant), drawn in self.rendered.items()
+        }
+        page_store().set_many(entries, timeout=timeout)

@@ -673,13 +673,12 @@ class ArticleQuerySet(models.QuerySet):
         ids = self._latest_ids_per_section(per_section + beside_lead, section_ids)
         ids = chosen_lead if ids is None else ids.union(chosen_lead, all=True)
         ids = ids.union(pinned, all=True)
-        # Every card shows its lead image: their renditions come in one more query.
+        # What each card shows beyond the row (bylines, renditions) is fetched by the caller
+        # (`with_card_relations`), for the cards it has to draw.
         stories = list(
             self.filter(pk__in=ids)
-            .for_listing()
-            .prefetch_related(
-                models.Prefetch("lead_image__renditions", Rendition.objects.for_pictures())
-            )
+            .select_related("section", "lead_image")
+            .defer("body", "search_vector")
         )
         if not stories:
             return FrontPage(None, [], [])
@@ -708,6 +707,16 @@ class ArticleQuerySet(models.QuerySet):
                     stories.append(article)
         ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
         return FrontPage(lead, top, ordered)
+
+
+def with_card_relations(articles) -> None:
+    """Fetch what story cards show beyond the row, in two queries: the bylines with their
+    authors, and the lead photos' renditions."""
+    models.prefetch_related_objects(
+        articles,
+        models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        models.Prefetch("lead_image__renditions", Rendition.objects.for_pictures()),
+    )
 
 
 class FrontPage(NamedTuple):

@@ -93,6 +93,14 @@ class PageStore:
         """Keep a page for `timeout` seconds, and never past the moment `not_after`."""
         raise NotImplementedError
 
+    def get_many(self, keys) -> dict[str, PageHit]:
+        """The plain representation of each stored entry among keys, in one read."""
+        return {key: hit for key in keys if (hit := self.get(key, gzipped=False)) is not None}
+
+    def set_many(self, pages: dict[str, CachedPage], *, timeout: int) -> None:
+        for key, page in pages.items():
+            self.set(key, page, timeout=timeout)
+
     def purge(self, tags, *, within: int = 0) -> None:
         """Drop the pages carrying any of tags; with `within`, let them live that long at most."""
         raise NotImplementedError
@@ -127,6 +135,48 @@ class DatabasePageStore(PageStore):
             tags=frozenset(tags),
             expires_at=expires_at,
         )
+
+    def get_many(self, keys):
+        keys = list(keys)
+        if not keys:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT key, headers, etag, body, tags, extract(epoch FROM expires_at)::float8 "
+                f"FROM {PAGE_TABLE} WHERE key = ANY(%s) AND expires_at > now()",
+                [keys],
+            )
+            rows = cursor.fetchall()
+        return {
+            key: PageHit(
+                headers=pickle.loads(headers),
+                content=bytes(body),
+                gzipped=False,
+                etag=etag,
+                tags=frozenset(tags),
+                expires_at=expires_at,
+            )
+            for key, headers, etag, body, tags, expires_at in rows
+        }
+
+    def set_many(self, pages, *, timeout):
+        if not pages:
+            return
+        rows, params = [], []
+        for key, page in pages.items():
+            rows.append("(%s, %s, %s, %s, %s, %s, now() + make_interval(secs => %s))")
+            headers = pickle.dumps(page.headers, protocol=pickle.HIGHEST_PROTOCOL)
+            params += [key, sorted(page.tags), headers, page.etag, page.body, page.gzipped]
+            params.append(timeout)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {PAGE_TABLE} (key, tags, headers, etag, body, gzipped, expires_at) "
+                f"VALUES {', '.join(rows)} "
+                "ON CONFLICT (key) DO UPDATE SET tags = EXCLUDED.tags, "
+                "headers = EXCLUDED.headers, etag = EXCLUDED.etag, body = EXCLUDED.body, "
+                "gzipped = EXCLUDED.gzipped, expires_at = EXCLUDED.expires_at",
+                params,
+            )
 
     def set(self, key, page, *, timeout, not_after=None):
         headers = pickle.dumps(page.headers, protocol=pickle.HIGHEST_PROTOCOL)
@@ -222,6 +272,30 @@ class CachePageStore(PageStore):
                 self._bump(tag)
                 return None
         return page.hit(gzipped=gzipped)
+
+    def get_many(self, keys):
+        keys = list(keys)
+        entries = self.cache.get_many([f"page:{key}" for key in keys])
+        if not entries:
+            return {}
+        states = self._states({tag for versions, _ in entries.values() for tag in versions})
+        now = time.time()
+        # As in get(): a lazy purge whose deadline has passed becomes a real one.
+        for tag, state in states.items():
+            if state is not None and state[1] is not None and now >= state[1]:
+                self._bump(tag)
+                states[tag] = None
+        found = {}
+        for key in keys:
+            if (entry := entries.get(f"page:{key}")) is None:
+                continue
+            versions, page = entry
+            if all(
+                states[tag] is not None and states[tag][0] == version
+                for tag, version in versions.items()
+            ):
+                found[key] = page.hit(gzipped=False)
+        return found
 
     def set(self, key, page, *, timeout, not_after=None):
         # `timeout` is already cut to `not_after` by this process's clock, which this

@@ -25,8 +25,17 @@ from articles.cache import (
     topic_key,
 )
 from articles.forms import SearchForm
-from articles.fragments import Fragments
-from articles.models import Article, Author, Correction, Image, Rendition, Section, Topic
+from articles.fragments import Cards, Fragments
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    Image,
+    Rendition,
+    Section,
+    Topic,
+    with_card_relations,
+)
 from articles.page_meta import (
     article_meta,
     author_meta,
@@ -69,11 +78,16 @@ def front_page(request):
     most_read = list(
         Article.objects.published().most_read(since=since, limit=settings.MOST_READ_COUNT)
     )
-    shown = [page.lead, *page.top_stories] if page.lead else list(page.top_stories)
-    shown += [article for _, articles in page.sections for article in articles]
-    shown += most_read
+    cards = [(page.lead, "lead")] if page.lead else []
+    cards += [(article, "beside-lead") for article in page.top_stories]
+    cards += [(article, "card") for _, articles in page.sections for article in articles]
+    shown = [article for article, _ in cards] + most_read
     page_tag(request, FRONT, *(teaser_key(article.pk) for article in shown))
-    return render(
+    kept = Cards.find(request, cards)
+    with_card_relations(
+        [article for article, variant in cards if kept is None or not kept.get(article, variant)]
+    )
+    response = render(
         request,
         "articles/front_page.html",
         {
@@ -83,8 +97,12 @@ def front_page(request):
             "most_read": most_read,
             "navigation_sections": sections,
             "page_meta": front_page_meta(),
+            "cards": kept,
         },
     )
+    if kept is not None:
+        kept.store()
+    return response
 
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
@@ -134,6 +152,8 @@ def article_detail(request, pk, slug=None):
     ]
     page_tag(request, article_key(article.pk), *shown)
     corrections = list(article.corrections.all())
+    with translation.override(article.language):
+        page_meta = article_meta(article, corrections)  # og:locale is the story's language
     response = _article_page(
         request,
         article,
@@ -141,7 +161,7 @@ def article_detail(request, pk, slug=None):
             "corrections": corrections,
             "more_in_section": beside.in_section,
             "related": beside.related,
-            "page_meta": article_meta(article, corrections),
+            "page_meta": page_meta,
             "fragments": fragments,
         },
     )

@@ -1,5 +1,8 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from articles.fragments import CARDS
 
 register = template.Library()
 
@@ -32,3 +35,18 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(bits[1][1:-1], nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def card(context, article, variant):
+    """A story's card drawn as `variant` (CARDS); one kept for this version of the story
+    (articles.fragments.Cards, the view's `cards`) is reused."""
+    cards = context.get("cards")
+    html = cards.get(article, variant) if cards is not None else None
+    if html is None:
+        template_name, options = CARDS[variant]
+        html = render_to_string(template_name, {"article": article, **options})
+        if cards is not None:
+            cards.keep(article, variant, html)
+    # Rendered (and escaped) by the card's template, when it was first kept.
+    return mark_safe(html)  # noqa: S308

@@ -95,7 +95,6 @@ class CommentForm(forms.Form):
             Field("body"),
             Div("website", css_class="d-none", aria_hidden="true"),
             Field("in_reply_to"),
-            Field("rendered_at"),
         )
 
     def clean_name(self):

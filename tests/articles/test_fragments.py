@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from articles.cache import comment_pages_purge
+from articles.cache import comment_pages_purge, pages_purge
 from articles.models import Article, Topic
 from articles.services import article_save, article_unpublish
-from tests.comments.helpers import NOW, post_comment
+from tests.browser_forms import form_fields
+from tests.comments.helpers import NOW, add_comment, post_comment
 from tests.factories import PAST, ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,74 @@ def test_a_comment_on_a_related_story_leaves_the_article_page_cached(time_machin
 
     # "Related" shows no comment count, so a busy neighbour costs this page nothing.
     assert Client().get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+# The front page's story cards
+
+
+def front_page_cards(page: str) -> list[str]:
+    return re.findall(r'<h[23] class="headline[^"]*"><a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_the_front_page_draws_again_only_the_cards_of_stories_that_changed(
+    django_assert_max_num_queries,
+):
+    politics = SectionFactory(name="Politics")
+    ArticleFactory(section=politics, headline="Budget passes", lead_image=ImageFactory())
+    quiet = ArticleFactory(
+        section=politics, headline="Senate adjourns", published_at=PAST - timedelta(hours=1)
+    )
+    reader = Client()
+    reader.get("/")
+    # Changed behind every purge's back: only a card drawn afresh would show it.
+    Article.objects.filter(pk=quiet.pk).update(headline="Senate renamed quietly")
+
+    pages_purge(keys={"front"})
+    # The sections, the stories, "Most read" and the banner: no bylines, no renditions.
+    with django_assert_max_num_queries(4):
+        page = html(reader.get("/"))
+
+    assert front_page_cards(page) == ["Budget passes", "Senate adjourns"]
+
+
+def test_a_comment_shows_on_its_storys_card_when_the_front_page_is_drawn_again(time_machine):
+    story = ArticleFactory(headline="Budget passes", lead_image=ImageFactory())
+    reader = Client()
+    assert "Reader Comments (1)" not in html(reader.get("/"))
+
+    add_comment(article=story, body="About time")
+    comment_pages_purge(article_ids=[story.pk])
+    time_machine.move_to(NOW + timedelta(minutes=1), tick=False)
+
+    assert "Reader Comments (1)" in html(reader.get("/"))
+
+
+def test_an_edited_story_gets_a_new_card_on_the_front_page(
+    django_capture_on_commit_callbacks, editor
+):
+    story = ArticleFactory(headline="Budget passes", bylines=[AuthorFactory(name="Sana Mir")])
+    reader = Client()
+    reader.get("/")
+
+    story.headline = "Budget passes after all-night session"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=story, by=editor)
+
+    assert front_page_cards(html(reader.get("/"))) == ["Budget passes after all-night session"]
+
+
+def test_an_author_renamed_in_the_admin_shows_on_every_card_at_once(
+    django_capture_on_commit_callbacks, editor_client
+):
+    author = AuthorFactory(name="Sana Mir")
+    ArticleFactory(headline="Budget passes", bylines=[author])
+    reader = Client()
+    assert "Sana Mir" in html(reader.get("/"))
+
+    url = reverse("admin:articles_author_change", args=[author.pk])
+    form = form_fields(editor_client.get(url).content.decode(), "author_form")
+    form["name"] = "Sana Mir-Khan"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, form).status_code == 302
+
+    assert "Sana Mir-Khan" in html(reader.get("/"))

@@ -108,7 +108,9 @@ def article_keys(article) -> set[str]:
     authors = article.bylines.values_list("author_id", flat=True)
     return {
         f"article-{article.pk}",
+        f"story-{article.pk}",
         f"teaser-{article.pk}",
+        f"link-{article.pk}",
         f"section-{article.section_id}",
         "front",
         "feeds",

@@ -306,7 +306,8 @@ def test_article_page_serves_a_responsive_picture_and_never_the_original(client)
 def test_a_photo_with_its_whole_set_made_links_the_stored_files_without_reading_their_rows(
     client, settings, django_capture_on_commit_callbacks
 ):
-    settings.PAGE_CACHE_SECONDS = 0  # each look is a fresh render
+    # Each look is a fresh render: no page, and no part of one, is kept.
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     image = library_image(size=(1200, 800))
     ensure_renditions(image.pk)
     article = ArticleFactory(lead_image=image)
