@@ -374,9 +374,14 @@ FRONT_PAGE_BESIDE_LEAD = 3
 # How long a shared preview link works unless the editor chooses otherwise.
 PREVIEW_LINK_HOURS = 48
 
-# --- Search and topics. The text search configuration stems words for one language
-# (`simple` only lowercases); after changing it, run `manage.py search_reindex`.
-SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+# --- Search and topics. Each story is indexed with its language's text search
+# configuration (English stemmed with `english`, Urdu word for word with `simple`; see
+# articles/languages.py); this overrides it per language code, e.g. "ur=urdu_custom".
+# After changing it, run `manage.py search_reindex`.
+SEARCH_CONFIGURATIONS = {
+    code.strip(): config.strip()
+    for code, config in env.dict("SEARCH_CONFIGURATIONS", default={}).items()
+}
 SEARCH_RESULTS_PER_PAGE = 20
 # "Related" under each article: shared topics first, then the closest headline words.
 RELATED_STORIES_COUNT = 4
