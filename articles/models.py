@@ -753,10 +753,15 @@ class Beside(NamedTuple):
         return cls(in_section=newest[:in_section], related=picked)
 
 
-def search_configuration():
+def _stemmed_languages() -> dict[str, str]:
+    """The configuration of each language not read word for word, by code."""
+    return {code: config for code, config in search_configurations().items() if config != SIMPLE}
+
+
+def story_search_configuration():
     """The text search configuration of each story's language, as SQL: its words are
     indexed, searched and highlighted with it (articles.languages.search_configurations)."""
-    stemmed = {code: config for code, config in search_configurations().items() if config != SIMPLE}
+    stemmed = _stemmed_languages()
     if not stemmed:
         return models.Value(SIMPLE)
     return Case(
@@ -777,7 +782,7 @@ class LanguageSearches:
     """
 
     def __init__(self, make_query):
-        stemmed = {c: cfg for c, cfg in search_configurations().items() if cfg != SIMPLE}
+        stemmed = _stemmed_languages()
         groups = {}
         for code, config in stemmed.items():
             groups.setdefault(config, []).append(code)
@@ -785,7 +790,7 @@ class LanguageSearches:
             (Q(language__in=codes), make_query(config)) for config, codes in groups.items()
         ]
         # Stories in any other language, even one no longer offered, are read word for
-        # word, as search_configuration() indexed them.
+        # word, as story_search_configuration() indexed them.
         self.parts.append((~Q(language__in=list(stemmed)), make_query(SIMPLE)))
 
     def match(self) -> Q:
@@ -824,7 +829,7 @@ def search_marks(expression, searches: LanguageSearches, **options):
     return SearchHeadline(
         text,
         searches.per_story(),
-        config=search_configuration(),
+        config=story_search_configuration(),
         start_sel=search.MARK_START,
         stop_sel=search.MARK_END,
         **options,
@@ -835,7 +840,7 @@ def search_document():
     """What search reads of an article: the headline weighs most, then the standfirst, then
     the names (section, bylines, topics), then the body (its HTML tags are not words), all
     read with the configuration of the story's language."""
-    config = search_configuration()
+    config = story_search_configuration()
     section_name = Section.objects.filter(pk=OuterRef("section_id")).values("name")[:1]
     byline_names = (
         Byline.objects.filter(article=OuterRef("pk"))
