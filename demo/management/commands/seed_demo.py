@@ -19,7 +19,12 @@ class Command(BaseCommand):
     help = "Create a demo newsroom (idempotent). Use --articles for a benchmark-sized one."
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=60, help="Published articles.")
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=60,
+            help="Published English articles (the Urdu desk adds its own few).",
+        )
         parser.add_argument("--seed", type=int, default=2014, help="Random seed.")
 
     @transaction.atomic
