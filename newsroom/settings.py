@@ -382,6 +382,12 @@ SEARCH_CONFIGURATIONS = {
     code.strip(): config.strip()
     for code, config in env.dict("SEARCH_CONFIGURATIONS", default={}).items()
 }
+# One configuration for every story would index Urdu with English rules again: refuse it.
+if env.str("SEARCH_CONFIG", default=""):
+    raise ImproperlyConfigured(
+        "SEARCH_CONFIG is replaced by SEARCH_CONFIGURATIONS, one per language "
+        "(e.g. en=english,ur=simple); then run manage.py search_reindex."
+    )
 SEARCH_RESULTS_PER_PAGE = 20
 # "Related" under each article: shared topics first, then the closest headline words.
 RELATED_STORIES_COUNT = 4
