@@ -11,6 +11,11 @@ class ArticleFilters(Schema):
     section: str | None = Field(None, description="A section's slug (see /sections).")
     author: str | None = Field(None, description="An author's slug (see /authors).")
     topic: str | None = Field(None, description="A topic's slug (see /topics).")
+    language: str | None = Field(
+        None,
+        description="Only stories written in this language: a code of the newsroom's "
+        'languages (ARTICLE_LANGUAGES), e.g. "ur".',
+    )
     published_after: datetime | None = Field(
         None,
         description="Only stories published at or after this moment: a date "

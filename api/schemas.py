@@ -54,10 +54,18 @@ class ImageOut(Schema):
         )
 
 
+LANGUAGE_DESCRIPTION = (
+    'A language code of the newsroom\'s languages (ARTICLE_LANGUAGES), e.g. "en" or "ur".'
+)
+
+
 class SectionOut(Schema):
     id: int
     name: str
     slug: str
+    language: str = Field(
+        description="The language of the section's name and page. " + LANGUAGE_DESCRIPTION
+    )
     description: str
     url: str = Field(description="The section's page for readers.")
 
@@ -70,6 +78,7 @@ class SectionRef(Schema):
     id: int
     name: str
     slug: str
+    language: str = Field(description="The language of the section's name and page.")
 
 
 class TopicRef(Schema):
@@ -117,11 +126,37 @@ class CorrectionOut(Schema):
     published_at: datetime
 
 
+class TranslationRef(Schema):
+    id: int
+    language: str
+    headline: str
+    url: str = Field(description="Its page for readers.")
+
+    @staticmethod
+    def resolve_id(translation) -> int:
+        return translation.pk
+
+    @staticmethod
+    def resolve_url(translation) -> str:
+        return absolute_url(translation.get_absolute_url())
+
+
 class ArticleSummary(Schema):
     id: int
     headline: str
     slug: str
     standfirst: str
+    language: str = Field(
+        description="The language the story is written in. " + LANGUAGE_DESCRIPTION
+    )
+    translation_of: int | None = Field(
+        description="The id of the story this one translates, if it is a translation (that "
+        "story is listed in `translations` once published)."
+    )
+    translations: list[TranslationRef] = Field(
+        description="The same story in the newsroom's other languages, published: the "
+        "original it translates and its other translations, by language."
+    )
     url: str = Field(description="The article's page for readers.")
     section: SectionRef
     topics: list[TopicRef] = Field(description="What the story is about, by name.")
@@ -137,6 +172,15 @@ class ArticleSummary(Schema):
     @staticmethod
     def resolve_url(article) -> str:
         return absolute_url(article.get_absolute_url())
+
+    @staticmethod
+    def resolve_translation_of(article) -> int | None:
+        return article.translation_of_id
+
+    @staticmethod
+    def resolve_translations(article) -> list:
+        # Fetched in the articles' own query (with_translations), not one more.
+        return article.translations_for_readers
 
     @staticmethod
     def resolve_topics(article) -> list:

@@ -24,6 +24,7 @@ from api.schemas import (
     SectionOut,
     TopicOut,
 )
+from articles.languages import language_choices
 from articles.models import Article, Author, Correction, Rendition, Section, Topic
 
 router = Router()
@@ -39,6 +40,7 @@ def _articles():
         Article.objects.published()
         .for_listing()
         .with_topics()
+        .with_translations()
         .prefetch_related(Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
     )
 
@@ -77,6 +79,13 @@ def list_articles(request, filters: Query[ArticleFilters]):
         if topic is None:
             raise BadParameter("topic", f"No topic has the slug {filters.topic!r}.")
         articles = articles.filter(topics=topic)
+    if filters.language is not None:
+        codes = [code for code, _ in language_choices()]
+        if filters.language not in codes:
+            raise BadParameter(
+                "language", f"Stories are written in {', '.join(codes)}, not {filters.language!r}."
+            )
+        articles = articles.filter(language=filters.language)
     if filters.published_after is not None:
         articles = articles.filter(published_at__gte=filters.after())
     if filters.published_before is not None:

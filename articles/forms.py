@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.html import format_html
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from PIL import Image as PillowImage
 
 from articles import search, services
@@ -562,7 +562,8 @@ class SearchForm(forms.Form):
         self.sections = {section.slug: section for section in sections}
         self.fields["section"].choices = [
             ("", gettext("All sections")),
-            *((section.slug, section.name) for section in sections),
+            # Named as the page's language names them (an English section has an Urdu name).
+            *((section.slug, section.name_in(get_language()).text) for section in sections),
         ]
         self.is_valid()
 

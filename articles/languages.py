@@ -15,7 +15,9 @@ from django.utils import translation
 from django.utils.translation import to_locale
 
 # PostgreSQL's built-in text search configurations, by the language they stem. Languages
-# without one (Urdu among them) are indexed word for word with 'simple'.
+# without one (Urdu among them) are indexed word for word with 'simple', which only
+# lowercases: no stemming, no stop words.
+SIMPLE = "simple"
 SEARCH_CONFIGURATIONS = {
     "ar": "arabic",
     "ca": "catalan",
@@ -62,7 +64,12 @@ class Language:
 
     @property
     def search_configuration(self) -> str:
-        return SEARCH_CONFIGURATIONS.get(self.code.split("-")[0], "simple")
+        """The text search configuration its stories are indexed and searched with: the
+        newsroom's choice (settings.SEARCH_CONFIGURATIONS), else PostgreSQL's stemmer for
+        the language, else word for word."""
+        chosen = settings.SEARCH_CONFIGURATIONS
+        base = self.code.split("-")[0]
+        return chosen.get(self.code) or chosen.get(base) or SEARCH_CONFIGURATIONS.get(base, SIMPLE)
 
 
 @cache
@@ -91,6 +98,11 @@ def default_language() -> str:
 
 def language_choices() -> list[tuple[str, str]]:
     return [(lang.code, lang.name) for lang in article_languages()]
+
+
+def search_configurations() -> dict[str, str]:
+    """The text search configuration of each language stories are written in, by code."""
+    return {lang.code: lang.search_configuration for lang in article_languages()}
 
 
 def direction(code: str) -> str:

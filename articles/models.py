@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, StringAgg
+from django.db.models import Case, Exists, OuterRef, Q, StringAgg, When
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -33,7 +33,13 @@ from django_prose_editor.fields import ProseEditorField
 from articles import renditions, search
 from articles.html import BODY_EDITOR_EXTENSIONS, rendition_prefix, sanitize_body
 from articles.imaging import normalise_upload, safe_stem
-from articles.languages import default_language, direction, language_choices
+from articles.languages import (
+    SIMPLE,
+    default_language,
+    direction,
+    language_choices,
+    search_configurations,
+)
 from articles.storage import original_storage
 
 
@@ -548,8 +554,10 @@ class ArticleQuerySet(models.QuerySet):
         it last, after any other filter: the best matches are those among the newest
         `search.RANK_WINDOW` matching stories of what it is given.
         """
-        query = SearchQuery(text, search_type="websearch", config=settings.SEARCH_CONFIG)
-        matching = self.filter(search_vector=query).order_by("-published_at", "-pk")
+        searches = LanguageSearches(
+            lambda config: SearchQuery(text, search_type="websearch", config=config)
+        )
+        matching = self.filter(searches.match()).order_by("-published_at", "-pk")
         if not newest_first:
             # Ranking reads each candidate's whole vector: a word in every story would rank
             # the archive on every search. Only matches from the publish time of the
@@ -561,16 +569,18 @@ class ArticleQuerySet(models.QuerySet):
             )
             recent = Q(published_at__gte=since) | Q(published_at__isnull=True)
             matching = matching.filter(recent).annotate(
-                search_rank=SearchRank(
-                    models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
+                search_rank=searches.per_story(
+                    lambda query: SearchRank(
+                        models.F("search_vector"), query, normalization=search.RANK_NORMALISATION
+                    )
                 )
             )
             matching = matching.order_by("-search_rank", "-published_at", "-pk")
         return matching.annotate(
-            headline_marked=search_marks(models.F("headline"), query, highlight_all=True),
+            headline_marked=search_marks(models.F("headline"), searches, highlight_all=True),
             passage_marked=search_marks(
                 Concat("standfirst", models.Value(" "), "body", output_field=models.TextField()),
-                query,
+                searches,
                 max_words=search.PASSAGE_WORDS,
                 min_words=search.PASSAGE_WORDS // 2,
                 max_fragments=2,
@@ -630,13 +640,17 @@ class ArticleQuerySet(models.QuerySet):
         if (words := search.headline_words(article.headline)) and related:
             # Headlines that share a word with this one (a word anywhere in a story would
             # relate every story saying "said"); ranked, the more shared words the closer.
-            lexemes = (Lexeme(word, weight="A") for word in words)
-            query = SearchQuery(reduce(operator.or_, lexemes), config=settings.SEARCH_CONFIG)
-            candidates = others.filter(search_vector=query).order_by("-published_at", "-pk")
+            searches = LanguageSearches(
+                lambda config: SearchQuery(
+                    reduce(operator.or_, (Lexeme(word, weight="A") for word in words)),
+                    config=config,
+                )
+            )
+            candidates = others.filter(searches.match()).order_by("-published_at", "-pk")
             similar = listed(
                 others.filter(pk__in=candidates.values("pk")[:RELATED_CANDIDATES]),
                 "words",
-                SearchRank(models.F("search_vector"), query),
+                searches.per_story(lambda query: SearchRank(models.F("search_vector"), query)),
             )
             parts.append(similar.order_by("-beside_score", "-published_at", "-pk")[:related])
         rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
@@ -753,8 +767,69 @@ class Beside(NamedTuple):
         return cls(in_section=newest[:in_section], related=picked)
 
 
-def search_marks(expression, query, **options):
-    """ts_headline of `expression` with the matched words between our private markers.
+def _stemmed_languages() -> dict[str, str]:
+    """The configuration of each language not read word for word, by code."""
+    return {code: config for code, config in search_configurations().items() if config != SIMPLE}
+
+
+def story_search_configuration():
+    """The text search configuration of each story's language, as SQL: its words are
+    indexed, searched and highlighted with it (articles.languages.search_configurations)."""
+    stemmed = _stemmed_languages()
+    if not stemmed:
+        return models.Value(SIMPLE)
+    return Case(
+        *(When(language=code, then=models.Value(config)) for code, config in stemmed.items()),
+        default=models.Value(SIMPLE),
+        output_field=models.TextField(),
+    )
+
+
+class LanguageSearches:
+    """One search per text search configuration the newsroom's languages use, each asked
+    only of the stories indexed with it.
+
+    An English story is searched with English stemming ("elections" finds "election") and
+    an Urdu one word for word, in one query: the match is an OR of one `@@` per
+    configuration, each served by the GIN index; a negated word (`-election`) is then
+    negated in each story's own terms.
+    """
+
+    def __init__(self, make_query):
+        stemmed = _stemmed_languages()
+        groups = {}
+        for code, config in stemmed.items():
+            groups.setdefault(config, []).append(code)
+        self.parts = [
+            (Q(language__in=codes), make_query(config)) for config, codes in groups.items()
+        ]
+        # Stories in any other language, even one no longer offered, are read word for
+        # word, as story_search_configuration() indexed them.
+        self.parts.append((~Q(language__in=list(stemmed)), make_query(SIMPLE)))
+
+    def match(self) -> Q:
+        """The filter: each story matched by the search in its own configuration."""
+        if len(self.parts) == 1:
+            return Q(search_vector=self.parts[0][1])
+        return reduce(
+            operator.or_, (stories & Q(search_vector=query) for stories, query in self.parts)
+        )
+
+    def per_story(self, make_expression=None):
+        """An expression over each story's own search (a rank, or the query itself)."""
+        make_expression = make_expression or (lambda query: query)
+        *parts, (_, last) = self.parts
+        if not parts:
+            return make_expression(last)
+        return Case(
+            *(When(stories, then=make_expression(query)) for stories, query in parts),
+            default=make_expression(last),
+        )
+
+
+def search_marks(expression, searches: LanguageSearches, **options):
+    """ts_headline of `expression` with the matched words between our private markers,
+    each story's words read with its own language's configuration.
 
     Markers already in the text are removed first, so only PostgreSQL's can be read back.
     """
@@ -767,8 +842,8 @@ def search_marks(expression, query, **options):
     )
     return SearchHeadline(
         text,
-        query,
-        config=settings.SEARCH_CONFIG,
+        searches.per_story(),
+        config=story_search_configuration(),
         start_sel=search.MARK_START,
         stop_sel=search.MARK_END,
         **options,
@@ -777,8 +852,9 @@ def search_marks(expression, query, **options):
 
 def search_document():
     """What search reads of an article: the headline weighs most, then the standfirst, then
-    the names (section, bylines, topics), then the body (its HTML tags are not words)."""
-    config = settings.SEARCH_CONFIG
+    the names (section, bylines, topics), then the body (its HTML tags are not words), all
+    read with the configuration of the story's language."""
+    config = story_search_configuration()
     section_name = Section.objects.filter(pk=OuterRef("section_id")).values("name")[:1]
     byline_names = (
         Byline.objects.filter(article=OuterRef("pk"))

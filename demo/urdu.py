@@ -156,7 +156,8 @@ STORIES = [
 
 # Readers talking under the first Urdu story (a translation): (name, email's local part,
 # comment, whom it answers). A reply to a reply shows the name it answers as "@name"; the
-# last comment mixes an English name and an address into Urdu text.
+# last comment mixes an English name and an address into Urdu text (it starts in Urdu: a
+# comment's direction is that of its first letter).
 CONVERSATION = [
     (
         "عائشہ خان",
@@ -180,7 +181,7 @@ CONVERSATION = [
     (
         "راشد محمود",
         "rashid.mehmood.ur",
-        "Bilal Hashmi کی پچھلی رپورٹ میں بھی یہی وعدے تھے۔ بجٹ کی تفصیل "
+        "پچھلے ہفتے Bilal Hashmi کی رپورٹ میں بھی یہی وعدے تھے۔ بجٹ کی تفصیل "
         "https://example.org/budget-2026 پر دیکھیں، رقم ابھی مختص ہی نہیں ہوئی۔",
         None,
     ),

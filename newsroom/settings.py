@@ -378,9 +378,20 @@ FRONT_PAGE_BESIDE_LEAD = 3
 # How long a shared preview link works unless the editor chooses otherwise.
 PREVIEW_LINK_HOURS = 48
 
-# --- Search and topics. The text search configuration stems words for one language
-# (`simple` only lowercases); after changing it, run `manage.py search_reindex`.
-SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+# --- Search and topics. Each story is indexed with its language's text search
+# configuration (English stemmed with `english`, Urdu word for word with `simple`; see
+# articles/languages.py); this overrides it per language code, e.g. "ur=urdu_custom".
+# After changing it, run `manage.py search_reindex`.
+SEARCH_CONFIGURATIONS = {
+    code.strip(): config.strip()
+    for code, config in env.dict("SEARCH_CONFIGURATIONS", default={}).items()
+}
+# One configuration for every story would index Urdu with English rules again: refuse it.
+if env.str("SEARCH_CONFIG", default=""):
+    raise ImproperlyConfigured(
+        "SEARCH_CONFIG is replaced by SEARCH_CONFIGURATIONS, one per language "
+        "(e.g. en=english,ur=simple); then run manage.py search_reindex."
+    )
 SEARCH_RESULTS_PER_PAGE = 20
 # "Related" under each article: shared topics first, then the closest headline words.
 RELATED_STORIES_COUNT = 4

@@ -45,6 +45,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
 
 
+def test_the_old_single_search_configuration_is_refused_with_its_replacement_named():
+    result = run(["manage.py", "check"], SEARCH_CONFIG="english")
+
+    assert result.returncode != 0
+    assert "SEARCH_CONFIG is replaced by SEARCH_CONFIGURATIONS" in result.stderr
+
+
 def test_unreachable_database_gets_one_clear_line_not_a_traceback():
     result = run(
         ["-m", "newsroom.dbsetup"], DATABASE_URL="postgres://postgres@127.0.0.1:1/newsroom"

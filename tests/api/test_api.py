@@ -48,7 +48,12 @@ def test_a_listed_article_carries_its_section_bylines_photo_and_address(settings
     (item,) = get("/api/v1/articles").json()["items"]
 
     assert item["url"] == settings.SITE_URL + article.get_absolute_url()
-    assert item["section"] == {"id": section.pk, "name": "Business", "slug": "business"}
+    assert item["section"] == {
+        "id": section.pk,
+        "name": "Business",
+        "slug": "business",
+        "language": "en",
+    }
     assert item["bylines"][0]["author"]["name"] == "Bilal Hashmi"
     assert item["bylines"][0]["author"]["url"].endswith("/author/bilal-hashmi/")
     assert item["lead_image"]["alt_text"] == "The port at dawn"
@@ -297,6 +302,97 @@ def test_errors_are_never_answered_with_a_304():
     bad = get("/api/v1/articles?page=0")
 
     assert get("/api/v1/articles?page=0", if_none_match=bad.get("ETag", '"x"')).status_code == 400
+
+
+# Languages
+
+
+def test_each_article_names_its_language_and_links_its_published_translations(settings):
+    english = ArticleFactory(headline="Power back in Karachi")
+    urdu_section = SectionFactory(name="پاکستان", slug="pakistan-urdu", language="ur")
+    urdu = ArticleFactory(
+        headline="کراچی میں بجلی بحال",
+        language="ur",
+        section=urdu_section,
+        translation_of=english,
+        published_at=PAST + timedelta(hours=1),
+    )
+    ArticleFactory(headline="Cricket season opens", published_at=PAST - timedelta(days=1))
+
+    items = {item["headline"]: item for item in get("/api/v1/articles").json()["items"]}
+    detail = get(f"/api/v1/articles/{urdu.pk}").json()
+
+    assert items[urdu.headline]["language"] == "ur"
+    assert items[urdu.headline]["translation_of"] == english.pk
+    assert items[urdu.headline]["section"]["language"] == "ur"
+    assert items[english.headline]["translation_of"] is None
+    assert items[english.headline]["translations"] == [
+        {
+            "id": urdu.pk,
+            "language": "ur",
+            "headline": urdu.headline,
+            "url": settings.SITE_URL + urdu.get_absolute_url(),
+        }
+    ]
+    assert [t["id"] for t in items[urdu.headline]["translations"]] == [english.pk]
+    assert items["Cricket season opens"]["translations"] == []
+    assert detail["language"] == "ur"
+    assert detail["translations"][0]["url"] == settings.SITE_URL + english.get_absolute_url()
+
+
+def test_a_translation_not_yet_published_is_not_listed():
+    english = ArticleFactory(headline="Power back in Karachi")
+    ArticleFactory(
+        language="ur",
+        translation_of=english,
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+
+    (item,) = get("/api/v1/articles").json()["items"]
+
+    assert item["translations"] == []
+
+
+def test_the_article_list_filters_by_language():
+    ArticleFactory(headline="Power back in Karachi")
+    ArticleFactory(headline="کراچی میں بجلی بحال", language="ur")
+
+    assert headlines(get("/api/v1/articles?language=ur")) == ["کراچی میں بجلی بحال"]
+    assert headlines(get("/api/v1/articles?language=en")) == ["Power back in Karachi"]
+
+
+def test_an_unknown_language_is_a_bad_parameter_named_as_such():
+    response = get("/api/v1/articles?language=xx")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"parameter": "language", "message": "Stories are written in en, ur, not 'xx'."}
+    ]
+
+
+def test_sections_name_their_language():
+    SectionFactory(name="Sport", slug="sport")
+    SectionFactory(name="پاکستان", slug="pakistan-urdu", language="ur")
+
+    sections = {s["slug"]: s for s in get("/api/v1/sections").json()}
+
+    assert sections["sport"]["language"] == "en"
+    assert sections["pakistan-urdu"]["language"] == "ur"
+    assert get("/api/v1/sections/pakistan-urdu").json()["language"] == "ur"
+
+
+def test_the_openapi_description_documents_languages_and_translations():
+    spec = get("/api/v1/openapi.json").json()
+    parameters = spec["paths"]["/api/v1/articles"]["get"]["parameters"]
+    schemas = spec["components"]["schemas"]
+
+    language = next(p for p in parameters if p["name"] == "language")
+    assert "ARTICLE_LANGUAGES" in language["description"]
+    assert {"language", "translation_of", "translations"} <= set(
+        schemas["ArticleSummary"]["properties"]
+    )
+    assert "language" in schemas["SectionOut"]["properties"]
 
 
 # Cost: a fixed number of queries however many rows

@@ -511,6 +511,16 @@ def test_the_search_page_answers_a_reader_whose_browser_asks_for_urdu_in_urdu(cl
     assert "Accept-Language" in response["Vary"]
 
 
+def test_an_urdu_search_offers_the_sections_by_their_urdu_names(client):
+    SectionFactory(name="Sport", slug="sport", other_names={"ur": "کھیل"})
+
+    urdu = search_page(client, q="کرکٹ", lang="ur")
+    english = search_page(client, q="cricket", lang="en")
+
+    assert '<option value="sport">کھیل</option>' in urdu
+    assert '<option value="sport">Sport</option>' in english
+
+
 def test_an_urdu_search_refused_filter_is_explained_in_urdu(client):
     page = search_page(client, q="بارش", lang="ur", section="nowhere", until="yesterday")
 

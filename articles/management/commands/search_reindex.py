@@ -1,6 +1,6 @@
 """Recompute every article's stored search text, in batches.
 
-For rows written with bulk SQL (benchmarks, imports) or after changing SEARCH_CONFIG;
+For rows written with bulk SQL (benchmarks, imports) or after changing SEARCH_CONFIGURATIONS;
 saves through the ORM keep it current by themselves.
 """
 

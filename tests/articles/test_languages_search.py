@@ -1,0 +1,178 @@
+"""Readers search English and Urdu stories together: each story is indexed and searched with
+its own language's rules (English stemmed, Urdu word for word), in one search box."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.languages import language
+from articles.models import Article, LanguageSearches
+from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+def search(client, **params) -> str:
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def found_headlines(page: str) -> list[str]:
+    headlines = re.findall(r'<h2 class="headline h5 mb-1"><a [^>]*>(.*?)</a></h2>', page)
+    return [re.sub(r"</?mark>", "", headline) for headline in headlines]
+
+
+def urdu_story(**fields) -> Article:
+    fields.setdefault(
+        "section", SectionFactory(name="پاکستان", slug="pakistan-urdu", language="ur")
+    )
+    fields.setdefault("standfirst", "شہر کے کئی محلوں میں نلکے ہفتوں سے خشک ہیں۔")
+    return ArticleFactory(language="ur", **fields)
+
+
+def stored_words(article: Article) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unnest(tsvector_to_array(search_vector)) FROM articles_article WHERE id = %s",
+            [article.pk],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_an_urdu_word_in_the_body_is_found_and_highlighted(client):
+    story = urdu_story(
+        headline="کوئٹہ میں پانی کی قلت",
+        body="<p>شہر میں بیس نئے ٹیوب ویل لگائے جائیں گے۔</p><h2>ماہرین کی تشویش</h2>",
+    )
+    ArticleFactory(headline="Water shortage in Quetta")
+
+    page = search(client, q="ٹیوب")
+
+    assert found_headlines(page) == [story.headline]
+    assert "<mark>ٹیوب</mark> ویل" in page
+    # On the English results page, the Urdu result reads right to left.
+    assert '<article class="search-result mb-4" lang="ur" dir="rtl">' in page
+
+
+def test_an_urdu_word_in_the_headline_is_highlighted_there_and_outranks_the_body(client):
+    in_headline = urdu_story(headline="کوئٹہ میں پانی کی قلت", body="<p>شہر کی خبر۔</p>")
+    in_body = urdu_story(headline="شہر کی خبریں", body="<p>کوئٹہ میں بارش نہیں ہوئی۔</p>")
+    # The body match is newer: only the rank can put the headline match first.
+    Article.objects.filter(pk=in_body.pk).update(published_at=PAST + timedelta(days=1))
+
+    page = search(client, q="کوئٹہ")
+
+    assert found_headlines(page) == [in_headline.headline, in_body.headline]
+    assert "<mark>کوئٹہ</mark> میں پانی کی قلت" in page
+
+
+def test_english_inflections_still_find_english_stories(client):
+    ArticleFactory(headline="Election commission sets the date")
+
+    page = search(client, q="elections")
+
+    assert found_headlines(page) == ["Election commission sets the date"]
+    assert "<mark>Election</mark> commission" in page
+
+
+def test_an_urdu_story_is_not_stemmed_with_english_rules(client):
+    english = ArticleFactory(headline="Elections in Lahore", body="<p>The voting begins.</p>")
+    urdu = urdu_story(
+        headline="لاہور میں Elections کی تیاری", body="<p>The voting begins in لاہور.</p>"
+    )
+
+    # English stop words and suffixes are kept, as the Urdu writer typed them.
+    assert {"elections", "the", "voting"} <= stored_words(urdu)
+    assert "elect" not in stored_words(urdu)
+    assert {"elect", "vote"} <= stored_words(english)
+    assert "the" not in stored_words(english)
+    # So an English inflection finds the English story, and only the word itself the Urdu one.
+    assert found_headlines(search(client, q="election")) == [english.headline]
+    assert set(found_headlines(search(client, q="elections"))) == {
+        english.headline,
+        urdu.headline,
+    }
+
+
+def test_one_search_mixes_english_and_urdu_words(client):
+    amina = AuthorFactory(name="Amina Qureshi")
+    urdu = urdu_story(headline="کراچی میں سیلاب", body="<p>پانی اتر رہا ہے۔</p>", bylines=[amina])
+    english = ArticleFactory(headline="Floods reach the coast", bylines=[amina])
+    ArticleFactory(headline="Cricket in Lahore")
+
+    # An English name and an Urdu word: only the Urdu story by her has both.
+    assert found_headlines(search(client, q="Amina سیلاب")) == [urdu.headline]
+    # "or" reaches across the languages, each word read by its own story's rules.
+    assert set(found_headlines(search(client, q="flooding or سیلاب"))) == {
+        urdu.headline,
+        english.headline,
+    }
+
+
+def test_a_word_left_out_is_left_out_in_each_storys_own_terms(client):
+    ArticleFactory(headline="Karachi elections delayed")
+    traffic = ArticleFactory(headline="Karachi traffic eases")
+    urdu = urdu_story(headline="Karachi میں انتخابات", body="<p>کراچی</p>")
+
+    assert set(found_headlines(search(client, q="karachi -election"))) == {
+        traffic.headline,
+        urdu.headline,
+    }
+
+
+def test_related_stories_still_come_by_shared_headline_words_in_urdu(client):
+    story = urdu_story(headline="کراچی میں پانی کی قلت")
+    same_words = urdu_story(headline="کراچی کے ٹینکر مہنگے", published_at=PAST)
+    urdu_story(headline="لاہور میں کرکٹ", published_at=PAST)
+
+    article = Article.objects.published().with_topics().get(pk=story.pk)
+    beside = Article.objects.published().beside(article, in_section=0, related=4)
+
+    assert [related.headline for related in beside.related] == [same_words.headline]
+
+
+def test_the_index_reads_each_language_with_its_configuration_and_the_newsroom_may_choose(
+    settings,
+):
+    assert language("en").search_configuration == "english"
+    assert language("ur").search_configuration == "simple"
+    assert language("fr").search_configuration == "french"
+
+    settings.SEARCH_CONFIGURATIONS = {"en": "simple"}
+
+    assert language("en").search_configuration == "simple"
+    searches = LanguageSearches(lambda config: config)
+    assert [query for _, query in searches.parts] == ["simple"]
+
+
+def test_the_migration_indexes_urdu_stories_indexed_in_english_as_new_ones_are():
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    migration = import_module("articles.migrations.0018_search_per_language")
+    story = urdu_story(headline="لاہور میں Elections کی تیاری", bylines=[AuthorFactory()])
+    story.topics.create(name="انتخابات")
+    english = ArticleFactory(headline="Elections in Lahore")
+    indexed_today = {
+        pk: vector for pk, vector in Article.objects.values_list("pk", "search_vector")
+    }
+    # As every story was indexed before stories had their own language's configuration.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET search_vector = to_tsvector('english', headline)"
+        )
+    assert "elect" in stored_words(story)
+
+    migration.reindex_stories_not_in_english(None, SimpleNamespace(connection=connection))
+
+    story.refresh_from_db()
+    english.refresh_from_db()
+    assert story.search_vector == indexed_today[story.pk]
+    # English stories were indexed in English already: the migration leaves them be.
+    assert english.search_vector != indexed_today[english.pk]
