@@ -366,7 +366,10 @@ def pages(database: str) -> dict[str, str]:
         """,
         fetch=True,
     )
-    found = dict(line.split("|", 1) for line in rows.splitlines())
+    found = {
+        name: urllib.parse.quote(value)
+        for name, value in (line.split("|", 1) for line in rows.splitlines())
+    }
     measured = {
         "front page": "/",
         "section": f"/section/{found['section']}/",
@@ -403,7 +406,11 @@ def hot_articles(database: str) -> list[tuple[int, str]]:
         f"AND published_at < now() ORDER BY published_at DESC, id LIMIT {HOT_ARTICLES}",
         fetch=True,
     )
-    return [(int(pk), slug) for pk, slug in (line.split("|") for line in rows.splitlines())]
+    # Urdu stories have Urdu slugs: the addresses go out percent-encoded, as browsers send them.
+    return [
+        (int(pk), urllib.parse.quote(slug))
+        for pk, slug in (line.split("|") for line in rows.splitlines())
+    ]
 
 
 def wrk(wrk_path: str, url: str, seconds: int, *, script: str | None = None) -> tuple:
