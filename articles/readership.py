@@ -10,8 +10,10 @@ only articles readers may see: a draft's id sent by hand is dropped there.
 
 Floods cost little and count for little: an address counts once per article per day in
 each worker, and for at most `READS_MAX_ARTICLES_PER_ADDRESS` articles a day; both are
-remembered in a bounded table in memory (addresses are never stored). A worker that is
-killed loses at most one interval of its reads: a popularity list needs no more.
+remembered in a bounded table in memory (addresses are never stored). A worker that stops
+(a deploy, gunicorn's restart of a worker after `--max-requests`, Ctrl-C) writes what it
+still holds on its way out; one that is killed outright loses at most one interval of its
+reads: a popularity list needs no more.
 """
 
 import logging
@@ -131,6 +133,15 @@ def reads_flush() -> int:
         tally.give_back(pending)
         raise
     return len(rows)
+
+
+def reads_flush_on_exit() -> None:
+    """Write the tally of a worker that is stopping, so a deploy loses no reads."""
+    try:
+        reads_flush()
+    except Exception:
+        # The process is going away whatever happens; say what was lost rather than fail.
+        logger.warning("Stopping with read counts the database did not take.", exc_info=True)
 
 
 def _upsert(rows: list[tuple[int, date, int]]) -> None:

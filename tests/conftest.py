@@ -23,6 +23,15 @@ def empty_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def reads_stay_in_their_test():
+    """Reads a test counted die with it: the exit-time write must not reach another database."""
+    from articles import readership
+
+    yield
+    readership.tally.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories hash real passwords; a deliberately slow hasher only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
