@@ -172,6 +172,10 @@ def main() -> int:
     env = environment(port)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     manage("make_renditions", env=env)
+    # Pages kept from an earlier run may link the stylesheets of an older build.
+    manage(
+        "shell", "-c", "from articles.pagestore import page_store; page_store().clear()", env=env
+    )
     targets = pages(env)
     if options.only:
         wanted = options.only.split(",")
