@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.html import sanitize_body
 from articles.models import (
@@ -32,7 +33,7 @@ from articles.tasks import generate_renditions
 from comments.models import Comment, ModerationReason
 from comments.services.counts import comment_count_refresh
 from comments.services.moderation import comment_feature, comment_hide
-from demo import text
+from demo import text, urdu
 from demo.photos import demo_photo
 
 # Reserved for examples: no demo commenter's address can ever reach a real inbox.
@@ -166,9 +167,22 @@ def demo_moderator():
     return user
 
 
-def _comment(article, *, name, body, minutes, in_reply_to=None, status=Comment.Status.PUBLISHED):
-    """The reader's comment on article, made once, posted `minutes` after the story."""
-    email = f"{name.lower().replace(' ', '.').strip('.')}@{READER_EMAIL_DOMAIN}"
+def _comment(
+    article,
+    *,
+    name,
+    body,
+    minutes,
+    in_reply_to=None,
+    status=Comment.Status.PUBLISHED,
+    mailbox=None,
+):
+    """The reader's comment on article, made once, posted `minutes` after the story.
+
+    The address is made from the name unless `mailbox` gives its local part (an Urdu name
+    would make an address few mail systems take)."""
+    mailbox = mailbox or name.lower().replace(" ", ".").strip(".")
+    email = f"{mailbox}@{READER_EMAIL_DOMAIN}"
     found = Comment.objects.filter(article=article, email=email, body=body).first()
     if found is not None:
         return found
@@ -291,3 +305,113 @@ def seed_reads() -> list[DailyReadCount]:
             )
             counts.append(count)
     return counts
+
+
+def seed_urdu_names(sections: list[Section], authors: list[Author]) -> None:
+    """Give the English sections and bylines the names Urdu pages show them by, unless an
+    editor already named them in Urdu."""
+    for row, urdu_name in [
+        *((section, urdu.SECTION_NAMES.get(section.slug)) for section in sections),
+        *((author, urdu.AUTHOR_NAMES.get(author.name)) for author in authors),
+    ]:
+        if urdu_name and not (row.other_names or {}).get("ur"):
+            row.other_names = {**(row.other_names or {}), "ur": urdu_name}
+            row.save(update_fields=["other_names"])
+
+
+def seed_urdu_section() -> Section:
+    """The Urdu desk's section: an Urdu page, after the English sections in the navigation."""
+    slug, name, description = urdu.SECTION
+    section, _ = Section.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "description": description,
+            "language": "ur",
+            "position": len(text.SECTIONS),
+        },
+    )
+    return section
+
+
+def seed_urdu_photos() -> list[Image]:
+    """Painted photos with Urdu captions and credits, for the Urdu stories."""
+    photos = []
+    for number, (caption, credit, alt_text) in enumerate(urdu.PHOTOS):
+        image = Image.objects.filter(caption=caption).first()
+        if image is None:
+            image = Image(caption=caption, credit=credit, alt_text=alt_text)
+            # Seeds the English photos do not use, so the Urdu ones look different.
+            image.file = ContentFile(demo_photo(100 + number), name=f"demo-ur-{number}.jpg")
+            image = image_save(image=image, by=None)
+        photos.append(image)
+    return photos
+
+
+def seed_urdu_stories(section: Section, topics: list[Topic]) -> list[Article]:
+    """The Urdu desk's stories, one of them the translation of an English demo story.
+
+    All are older than the newest English story, so the English front page keeps its lead."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    editor_name, editor_urdu_name, editor_bio = urdu.DESK_EDITOR
+    Author.objects.get_or_create(
+        slug=slugify(editor_name),
+        defaults={"name": editor_name, "bio": editor_bio, "other_names": {"ur": editor_urdu_name}},
+    )
+    authors = {author.name: author for author in Author.objects.all()}
+    topics_by_name = {topic.name: topic for topic in topics}
+    for name, description in urdu.TOPICS:
+        topics_by_name[name], _ = Topic.objects.get_or_create(
+            name=name, defaults={"description": description}
+        )
+    photos = seed_urdu_photos()
+    stories = []
+    for story in urdu.STORIES:
+        slug = slugify(story["headline"], allow_unicode=True)
+        article = Article.objects.filter(slug=slug, language="ur").first()
+        if article is None:
+            original = None
+            if "translates" in story:
+                original = demo_story(story["translates"])
+            photo = story.get("photo")
+            article = Article.objects.create(
+                headline=story["headline"],
+                slug=slug,
+                standfirst=story["standfirst"],
+                body=story["body"],
+                section=section,
+                language="ur",
+                translation_of=original,
+                lead_image=photos[photo] if photo is not None else None,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(hours=story["hours_ago"]),
+            )
+            Byline.objects.bulk_create(
+                Byline(article=article, author=authors[name], position=position)
+                for position, name in enumerate(story["bylines"])
+            )
+            article.topics.add(*(topics_by_name[name] for name in story["topics"]))
+            # Bylines written in bulk skip the signal that keeps the search text current.
+            Article.objects.filter(pk=article.pk).refresh_search_vectors()
+            Article.objects.filter(pk=article.pk).update(updated_at=F("published_at"))
+        stories.append(article)
+    return stories
+
+
+def seed_urdu_comments(article: Article) -> list[Comment]:
+    """A conversation in Urdu under an Urdu story: a reply to a reply (@name), and a
+    comment mixing an English name and an address into Urdu text."""
+    made, said = [], {}
+    for minutes, (name, mailbox, body, answering) in enumerate(urdu.CONVERSATION, start=1):
+        comment = _comment(
+            article,
+            name=name,
+            mailbox=mailbox,
+            body=body,
+            minutes=9 * minutes,
+            in_reply_to=said.get(answering),
+        )
+        said[name] = comment
+        made.append(comment)
+    comment_count_refresh(article_id=article.pk)
+    return made

@@ -79,7 +79,8 @@ def test_demo_newsroom_is_believable_and_loading_it_twice_adds_nothing():
 def test_demo_size_can_be_chosen_for_benchmarks():
     call_command("seed_demo", articles=150, verbosity=0)
 
-    assert Article.objects.published().count() == 150
+    # The Urdu desk's few stories come on top, whatever the size.
+    assert Article.objects.published().filter(language="en").count() == 150
 
 
 @pytest.mark.django_db

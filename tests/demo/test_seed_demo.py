@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, BreakingNews, Correction, DailyReadCount
+from articles.models import Article, BreakingNews, Correction, DailyReadCount, Image, Section
 from comments.models import Comment, ModerationAction
 from demo import text
 
@@ -98,6 +98,8 @@ def test_loading_the_demo_again_adds_nothing(demo, django_capture_on_commit_call
     def counts():
         return (
             Article.objects.count(),
+            Section.objects.count(),
+            Image.objects.count(),
             Comment.objects.count(),
             ModerationAction.objects.count(),
             Correction.objects.count(),
