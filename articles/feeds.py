@@ -7,9 +7,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from articles.languages import default_language
 from articles.models import Article, Author, Correction, Rendition, Section, Topic
@@ -51,19 +52,25 @@ class ArticleFeed(Feed):
     description_template = None
 
     def get_feed(self, obj, request):
-        # A section's feed is in its language (<language>); the others in the site's main one.
+        # A section's feed is in its language (<language>, title, description, dates); the
+        # others in the site's main one.
         language = getattr(obj, "language", None) or default_language()
         with translation.override(language):
             return super().get_feed(obj, ConfiguredSiteRequest(request))
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: {obj.name}" if obj else settings.SITE_NAME
+        if obj is None:
+            return settings.SITE_NAME
+        return gettext("%(site_name)s: %(name)s") % {
+            "site_name": settings.SITE_NAME,
+            "name": obj.name,
+        }
 
     def link(self, obj=None):
         return obj.get_absolute_url() if obj else reverse("articles:front-page")
 
     def description(self, obj=None):
-        return f"The latest stories from {settings.SITE_NAME}."
+        return gettext("The latest stories from %(site_name)s.") % {"site_name": settings.SITE_NAME}
 
     def filter_articles(self, articles, obj):
         return articles
@@ -92,12 +99,16 @@ class ArticleFeed(Feed):
     def item_description(self, article):
         # HTML, as feed readers expect: the standfirst and any corrections made, escaped.
         corrections = [
-            (f"{c.published_at:%B %-d, %Y}", c.text)
+            (
+                gettext("Correction, %(date)s:")
+                % {"date": formats.date_format(timezone.localtime(c.published_at))},
+                c.text,
+            )
             for c in article.corrections.all()
             if c.published_at <= timezone.now()
         ]
         standfirst = format_html("<p>{}</p>", article.standfirst) if article.standfirst else ""
-        made = format_html_join("", "<p>Correction, {}: {}</p>", corrections)
+        made = format_html_join("", "<p>{} {}</p>", corrections)
         return standfirst + made
 
     def item_pubdate(self, article):
@@ -136,7 +147,10 @@ class SectionFeed(ArticleFeed):
         return get_object_or_404(Section, slug=slug)
 
     def description(self, section):
-        return f"The latest stories in {section.name} from {settings.SITE_NAME}."
+        return gettext("The latest stories in %(section)s from %(site_name)s.") % {
+            "section": section.name,
+            "site_name": settings.SITE_NAME,
+        }
 
     def filter_articles(self, articles, section):
         return articles.filter(section=section)
@@ -150,7 +164,10 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author.objects.known_to_readers(), slug=slug)
 
     def description(self, author):
-        return f"The latest stories by {author.name} for {settings.SITE_NAME}."
+        return gettext("The latest stories by %(author)s for %(site_name)s.") % {
+            "author": author.name,
+            "site_name": settings.SITE_NAME,
+        }
 
     def filter_articles(self, articles, author):
         return articles.filter(bylines__author=author)
@@ -167,7 +184,10 @@ class TopicFeed(ArticleFeed):
         return topic
 
     def description(self, topic):
-        return f"The latest stories on {topic.name} from {settings.SITE_NAME}."
+        return gettext("The latest stories on %(topic)s from %(site_name)s.") % {
+            "topic": topic.name,
+            "site_name": settings.SITE_NAME,
+        }
 
     def filter_articles(self, articles, topic):
         return articles.filter(topics=topic)
@@ -208,19 +228,21 @@ class CorrectionsFeed(Feed):
         return super().get_feed(obj, ConfiguredSiteRequest(request))
 
     def title(self):
-        return f"{settings.SITE_NAME}: corrections"
+        return gettext("%(site_name)s: corrections") % {"site_name": settings.SITE_NAME}
 
     def link(self):
         return reverse("articles:corrections")
 
     def description(self):
-        return f"Corrections to stories published by {settings.SITE_NAME}."
+        return gettext("Corrections to stories published by %(site_name)s.") % {
+            "site_name": settings.SITE_NAME
+        }
 
     def items(self):
         return Correction.objects.public().select_related("article")[:FEED_LENGTH]
 
     def item_title(self, correction):
-        return f"Correction: {correction.article.headline}"
+        return gettext("Correction: %(headline)s") % {"headline": correction.article.headline}
 
     def item_description(self, correction):
         return correction.text

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image as PillowImage
 
 from articles import search, services
 from articles.diffs import diff_texts
 from articles.imaging import ACCEPTED_CONTENT_TYPES, NormalisedImageFile, normalise_upload
-from articles.languages import article_languages
+from articles.languages import LANGUAGE_PARAMETER, article_languages
 from articles.models import Article, Image
 from articles.storage import original_storage
 
@@ -527,36 +528,40 @@ class SearchForm(forms.Form):
     NEWEST = "newest"
     MAX_PAGE = 500
 
-    q = SearchTextField(label="Search for", required=False)
+    q = SearchTextField(label=gettext_lazy("Search for"), required=False)
     section = forms.ChoiceField(
         required=False,
-        error_messages={"invalid_choice": "There is no section “%(value)s”: showing them all."},
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no section “%(value)s”: showing them all.")
+        },
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(
-        label="Order",
+        label=gettext_lazy("Order"),
         required=False,
-        choices=[("", "Best match"), (NEWEST, "Newest first")],
-        error_messages={"invalid_choice": "Showing the best matches first."},
+        choices=[("", gettext_lazy("Best match")), (NEWEST, gettext_lazy("Newest first"))],
+        error_messages={"invalid_choice": gettext_lazy("Showing the best matches first.")},
     )
     page = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=MAX_PAGE,
         widget=forms.HiddenInput,
-        error_messages={"invalid": "That page number is not a number: showing the first page."},
+        error_messages={
+            "invalid": gettext_lazy("That page number is not a number: showing the first page.")
+        },
     )
 
     def __init__(self, data, *, sections):
         super().__init__(data)
         self.sections = {section.slug: section for section in sections}
         self.fields["section"].choices = [
-            ("", "All sections"),
+            ("", gettext("All sections")),
             *((section.slug, section.name) for section in sections),
         ]
         self.is_valid()
@@ -565,7 +570,9 @@ class SearchForm(forms.Form):
         day = self.cleaned_data.get(name)
         if day is not None and not self.EARLIEST <= day <= self.LATEST:
             raise ValidationError(
-                f"Choose a day between {self.EARLIEST:%Y} and {self.LATEST:%Y}.", code="range"
+                gettext("Choose a day between %(earliest)s and %(latest)s."),
+                code="range",
+                params={"earliest": self.EARLIEST.year, "latest": self.LATEST.year},
             )
         return day
 
@@ -614,7 +621,8 @@ class SearchForm(forms.Form):
     def address(self, **changes) -> str:
         """This search's query string with some fields changed (the next page's link)."""
         fields = {
-            name: self.data.get(name, "") for name in ("q", "section", "since", "until", "sort")
+            name: self.data.get(name, "")
+            for name in ("q", "section", "since", "until", "sort", LANGUAGE_PARAMETER)
         }
         fields["q"] = self.query
         fields.update(changes)

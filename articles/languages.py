@@ -4,11 +4,14 @@ Names and writing direction come from Django's own table of languages, so a news
 adds Arabic or Pashto to the setting gets the right direction without code here.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.utils import translation
 from django.utils.translation import to_locale
 
 # PostgreSQL's built-in text search configurations, by the language they stem. Languages
@@ -116,3 +119,47 @@ def open_graph_locale(code: str) -> str:
     if "-" in code:
         return to_locale(code)
     return OPEN_GRAPH_LOCALES.get(code, f"{code}_{code.upper()}")
+
+
+# The script each language is written in, where it is not the Latin one: an address whose
+# words are in it (an Urdu section's slug) belongs to that language's pages.
+SCRIPTS = {
+    "ar": "ARABIC",
+    "fa": "ARABIC",
+    "ps": "ARABIC",
+    "sd": "ARABIC",
+    "ug": "ARABIC",
+    "ur": "ARABIC",
+    "he": "HEBREW",
+    "hi": "DEVANAGARI",
+    "ne": "DEVANAGARI",
+    "mr": "DEVANAGARI",
+    "bn": "BENGALI",
+    "ta": "TAMIL",
+}
+
+LANGUAGE_PARAMETER = "lang"
+
+
+def _language_of_script(path: str) -> str | None:
+    scripts = {unicodedata.name(char, "").split(" ")[0] for char in unquote(path) if char.isalpha()}
+    for lang in article_languages():
+        if SCRIPTS.get(lang.code.split("-")[0]) in scripts:
+            return lang.code
+    return None
+
+
+def reader_language(request) -> str:
+    """The language of a page that is no one story's or section's (search, a missing page):
+    the one the address asks for (`?lang=ur`: the header's search box sends its page's),
+    else the one a view found before failing (a section's page past its last), else the
+    one whose script the address is written in, else the browser's preference among
+    ARTICLE_LANGUAGES, else the main one. Reads no database, so error pages can use it."""
+    codes = set(settings.ARTICLE_LANGUAGES)
+    asked = request.GET.get(LANGUAGE_PARAMETER, "")
+    if asked in codes:
+        return asked
+    found = getattr(request, "page_language", "")
+    if found in codes:
+        return found
+    return _language_of_script(request.path) or translation.get_language_from_request(request)

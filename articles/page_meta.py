@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from articles.languages import open_graph_locale
 from articles.models import Article, Author, Image, Section, Topic
@@ -88,7 +88,8 @@ def _paged(path: str, page_number: int) -> str:
 def _logo() -> SharedPicture:
     url = logo_url()
     mime_type, _ = mimetypes.guess_type(urlsplit(url).path)
-    return SharedPicture(url=url, alt=f"{settings.SITE_NAME} logo", mime_type=mime_type or "")
+    alt = gettext("%(site_name)s logo") % {"site_name": settings.SITE_NAME}
+    return SharedPicture(url=url, alt=alt, mime_type=mime_type or "")
 
 
 def _picture(image: Image | None, crop: str, *, read_rows: bool = True) -> SharedPicture | None:
@@ -118,7 +119,8 @@ def section_meta(section: Section, *, page_number: int = 1) -> PageMeta:
     return PageMeta(
         title=f"{section.name} · {settings.SITE_NAME}",
         description=summary(section.description)
-        or f"The latest {section.name} stories from {settings.SITE_NAME}.",
+        or gettext("The latest %(section)s stories from %(site_name)s.")
+        % {"section": section.name, "site_name": settings.SITE_NAME},
         canonical=_paged(section.get_absolute_url(), page_number),
         picture=_logo(),
     )
@@ -128,7 +130,8 @@ def topic_meta(topic: Topic, *, page_number: int = 1) -> PageMeta:
     return PageMeta(
         title=f"{topic.name} · {settings.SITE_NAME}",
         description=summary(topic.description)
-        or f"The latest stories on {topic.name} from {settings.SITE_NAME}.",
+        or gettext("The latest stories on %(topic)s from %(site_name)s.")
+        % {"topic": topic.name, "site_name": settings.SITE_NAME},
         canonical=_paged(topic.get_absolute_url(), page_number),
         picture=_logo(),
     )
@@ -141,7 +144,9 @@ def author_meta(author: Author, *, page_number: int = 1) -> PageMeta:
         portrait = SharedPicture(portrait.url, author.name, portrait.width, portrait.height)
     return PageMeta(
         title=f"{author.name} · {settings.SITE_NAME}",
-        description=summary(author.bio) or f"Stories by {author.name} for {settings.SITE_NAME}.",
+        description=summary(author.bio)
+        or gettext("Stories by %(author)s for %(site_name)s.")
+        % {"author": author.name, "site_name": settings.SITE_NAME},
         canonical=_paged(author.get_absolute_url(), page_number),
         og_type="profile",
         picture=portrait or _logo(),
@@ -151,8 +156,9 @@ def author_meta(author: Author, *, page_number: int = 1) -> PageMeta:
 
 def corrections_meta(*, page_number: int = 1) -> PageMeta:
     return PageMeta(
-        title=f"Corrections · {settings.SITE_NAME}",
-        description=f"Every correction {settings.SITE_NAME} has made to its stories.",
+        title=gettext("Corrections · %(site_name)s") % {"site_name": settings.SITE_NAME},
+        description=gettext("Every correction %(site_name)s has made to its stories.")
+        % {"site_name": settings.SITE_NAME},
         canonical=_paged(reverse("articles:corrections"), page_number),
         picture=_logo(),
     )

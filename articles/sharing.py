@@ -4,6 +4,8 @@ on ours (the Content Security Policy allows only our own)."""
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class ShareLink:
@@ -18,16 +20,21 @@ def _query(**params: str) -> str:
 
 
 def share_links(*, url: str, title: str) -> list[ShareLink]:
-    """Links that open Facebook, X, WhatsApp or the reader's mail with the story filled in."""
+    """Links that open Facebook, X, WhatsApp or the reader's mail with the story filled in,
+    labelled in the active language (the page's)."""
     return [
         ShareLink(
             "facebook",
-            "Share on Facebook",
+            gettext("Share on Facebook"),
             "https://www.facebook.com/sharer/sharer.php?" + _query(u=url),
         ),
-        ShareLink("x", "Share on X", "https://x.com/intent/post?" + _query(text=title, url=url)),
         ShareLink(
-            "whatsapp", "Share on WhatsApp", "https://wa.me/?" + _query(text=f"{title} {url}")
+            "x", gettext("Share on X"), "https://x.com/intent/post?" + _query(text=title, url=url)
         ),
-        ShareLink("email", "Share by email", "mailto:?" + _query(subject=title, body=url)),
+        ShareLink(
+            "whatsapp",
+            gettext("Share on WhatsApp"),
+            "https://wa.me/?" + _query(text=f"{title} {url}"),
+        ),
+        ShareLink("email", gettext("Share by email"), "mailto:?" + _query(subject=title, body=url)),
     ]

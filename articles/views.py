@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -21,6 +22,7 @@ from articles.cache import (
     topic_key,
 )
 from articles.forms import SearchForm
+from articles.languages import reader_language
 from articles.models import Article, Author, Correction, Image, Rendition, Section, Topic
 from articles.page_meta import (
     article_meta,
@@ -152,6 +154,8 @@ class SectionDetailView(PaginatedArticleListView):
 
     def get(self, request, *args, **kwargs):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        # A page past the last is a missing page in the section's language too.
+        request.page_language = self.section.language
         # Rendered here, not later by the handler, so the page and its metadata are in the
         # section's language.
         with translation.override(self.section.language):
@@ -192,21 +196,25 @@ def search(request):
     """The search page: never cached, as its addresses are as many as readers' words."""
     # The navigation and the form's section list are the same rows: one query.
     sections = list(Section.objects.all())
-    form = SearchForm(request.GET, sections=sections)
-    found = form.articles(Article.objects.published())
-    page = None
-    if found is not None:
-        page = list_page(
-            found.for_listing(),
-            number=form.page_number,
-            per_page=settings.SEARCH_RESULTS_PER_PAGE,
-            allow_empty=True,
+    # Its words, form and notes in the language of the page it was sent from (or the reader's).
+    with translation.override(reader_language(request)):
+        form = SearchForm(request.GET, sections=sections)
+        found = form.articles(Article.objects.published())
+        page = None
+        if found is not None:
+            page = list_page(
+                found.for_listing(),
+                number=form.page_number,
+                per_page=settings.SEARCH_RESULTS_PER_PAGE,
+                allow_empty=True,
+            )
+        response = render(
+            request,
+            "articles/search.html",
+            {"form": form, "page_obj": page, "navigation_sections": sections},
         )
-    return render(
-        request,
-        "articles/search.html",
-        {"form": form, "page_obj": page, "navigation_sections": sections},
-    )
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 @method_decorator(cache_public_page, name="dispatch")

@@ -8,8 +8,10 @@ from articles import crawler_views
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
-# A database away for a moment (a restart) gets a 503 that says so; see newsroom/errors.py.
+# Error pages speak the reader's language, and a database away for a moment (a restart)
+# gets a 503 that says so; see newsroom/errors.py.
 handler500 = "newsroom.errors.server_error"
+handler404 = "newsroom.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

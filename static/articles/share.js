@@ -13,10 +13,12 @@
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(button.dataset.copyLink).then(
         function () {
-          status.textContent = "Link copied.";
+          // The words come from the page, in its language.
+          status.textContent = button.dataset.copied || "Link copied.";
         },
         function () {
-          status.textContent = "Could not copy the link: copy it from the address bar.";
+          status.textContent =
+            button.dataset.failed || "Could not copy the link: copy it from the address bar.";
         }
       );
     });

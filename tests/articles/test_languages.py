@@ -1,18 +1,25 @@
 """English and Urdu: pages in the story's language and direction, linked to their translations."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from articles.languages import article_languages, direction, language
-from articles.models import Article
+from articles.models import Article, Correction, Topic
 from articles.services import article_publish
-from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
+from comments.services.counts import comment_count_refresh
+from tests.factories import PAST, ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +37,13 @@ def urdu_section(**fields):
 
 def urdu_article(**fields):
     fields.setdefault("section", urdu_section())
-    return ArticleFactory(
-        language="ur",
-        headline="کراچی میں بارش کے بعد بجلی بحال",
-        standfirst="شہر کے بیشتر علاقوں میں رات گئے بجلی واپس آ گئی۔",
-        body="<p>کراچی میں تیز بارش کے بعد کئی علاقوں میں بجلی بند رہی۔</p>",
-        **fields,
-    )
+    story = {
+        "language": "ur",
+        "headline": "کراچی میں بارش کے بعد بجلی بحال",
+        "standfirst": "شہر کے بیشتر علاقوں میں رات گئے بجلی واپس آ گئی۔",
+        "body": "<p>کراچی میں تیز بارش کے بعد کئی علاقوں میں بجلی بند رہی۔</p>",
+    }
+    return ArticleFactory(**{**story, **fields})
 
 
 def opening_tag(page: str, pattern: str) -> str:
@@ -310,3 +317,283 @@ def test_structured_data_names_the_language_and_the_translations(client):
         "@id": SITE + english.get_absolute_url(),
         "inLanguage": "en",
     }
+
+
+# The interface's own words in Urdu: every string readers see is in the catalogue
+
+
+PO_FILE = django_settings.BASE_DIR / "locale" / "ur" / "LC_MESSAGES" / "django.po"
+
+
+def gettext_tool(*args: str) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return done.stdout + done.stderr
+
+
+def msgids(po_text: str) -> list[str]:
+    """The messages of a catalogue printed without wrapping, its header left out."""
+    return [
+        line for line in po_text.splitlines() if line.startswith('msgid "') and line != 'msgid ""'
+    ]
+
+
+def test_every_interface_string_has_a_checked_urdu_translation():
+    # msgfmt --check refuses a translation whose %(name)s placeholders differ from the English.
+    gettext_tool("msgfmt", "--check", "--output-file", os.devnull, str(PO_FILE))
+
+    untranslated = gettext_tool("msgattrib", "--untranslated", "--no-wrap", str(PO_FILE))
+    fuzzy = gettext_tool("msgattrib", "--only-fuzzy", "--no-wrap", str(PO_FILE))
+
+    assert msgids(untranslated) == [], "translate these in locale/ur/LC_MESSAGES/django.po"
+    assert msgids(fuzzy) == [], "check these guesses of make messages and drop their fuzzy flag"
+
+
+# What `make messages` leaves out (besides hidden folders such as .venv) and the files it reads.
+NOT_MESSAGES = {"staticfiles", "media", "tests", "benchmarks", "locale"}
+MESSAGE_SOURCES = (".py", ".html", ".txt")
+
+
+def _only_message_sources(folder, names):
+    return [
+        name
+        for name in names
+        if name.startswith(".")
+        or name == "__pycache__"
+        or (folder == str(django_settings.BASE_DIR) and name in NOT_MESSAGES)
+        or ("." in name and not name.endswith(MESSAGE_SOURCES))
+    ]
+
+
+def test_the_catalogue_holds_exactly_the_strings_the_code_marks(tmp_path, monkeypatch):
+    # `make messages` run on a copy of the sources and the catalogue (makemessages writes
+    # into the locale folder beside the files it reads): a string marked in a template or in
+    # Python but missing from the committed catalogue, or one left there after its last use
+    # went, fails here.
+    sources = tmp_path / "sources"
+    shutil.copytree(django_settings.BASE_DIR, sources, ignore=_only_message_sources)
+    copy = sources / "locale" / "ur" / "LC_MESSAGES" / "django.po"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(PO_FILE, copy)
+    monkeypatch.chdir(sources)
+    with override_settings(LOCALE_PATHS=[sources / "locale"]):
+        call_command(
+            "makemessages", locale=["ur"], no_obsolete=True, add_location="file", verbosity=0
+        )
+
+    extracted = set(msgids(gettext_tool("msgcat", "--no-wrap", str(copy))))
+    committed = set(msgids(gettext_tool("msgcat", "--no-wrap", str(PO_FILE))))
+    assert extracted - committed == set(), "run `make messages` and translate the new strings"
+    assert committed - extracted == set(), "run `make messages`: these are no longer used"
+
+
+ENGLISH_INTERFACE = (
+    "Share this story",
+    "Share on Facebook",
+    "Share on WhatsApp",
+    "Share by email",
+    "Copy link",
+    "Link copied.",
+    "Could not copy the link",
+    "Search stories",
+    ">Search<",
+    ">Related<",
+    '"Topics"',
+    "Topics:",
+    "More stories",
+    "More in ",
+    "Reader Comments",
+    "Skip to content",
+    ">Corrections<",
+    ">Next<",
+    ">Previous<",
+    ">Older<",
+    ">Page ",
+)
+
+
+def english_interface_in(page: str) -> list[str]:
+    return [words for words in ENGLISH_INTERFACE if words in page]
+
+
+def test_every_part_of_an_urdu_article_page_speaks_urdu(client):
+    floods = Topic.objects.create(name="سیلاب", slug="floods-urdu")
+    article = urdu_article()
+    article.topics.add(floods)
+    other = urdu_article(section=article.section, headline="لاہور میں بھی بارش")
+    other.topics.add(floods)
+    CommentFactory(article=article)
+    comment_count_refresh(article_id=article.pk)
+
+    page = html(client.get(article.get_absolute_url()))
+
+    assert "یہ خبر شیئر کریں" in page  # Share this story.
+    assert ">فیس بک پر شیئر کریں</a>" in page
+    assert ">واٹس ایپ پر شیئر کریں</a>" in page
+    assert ">لنک کاپی کریں</button>" in page
+    # The copy button's script reads its messages from the page, in its language.
+    assert 'data-copied="لنک کاپی ہو گیا۔"' in page
+    assert ">متعلقہ خبریں</h2>" in page  # Related.
+    assert 'aria-label="موضوعات"' in page  # Topics.
+    assert 'placeholder="خبریں تلاش کریں"' in page  # The header's search box.
+    assert '<input type="hidden" name="lang" value="ur">' in page
+    assert 'aria-label="مزید خبریں"' in page  # More stories.
+    # One comment is singular in Urdu; the heading below and the count above agree.
+    assert "قارئین کا تبصرہ (1)" in page
+    assert "تبصرہ (1)</a>" in page
+    assert english_interface_in(page) == []
+
+
+def test_an_english_article_page_keeps_its_english_interface(client):
+    topic = Topic.objects.create(name="Floods", slug="floods")
+    article = ArticleFactory()
+    article.topics.add(topic)
+    ArticleFactory(section=article.section).topics.add(topic)
+
+    page = html(client.get(article.get_absolute_url()))
+
+    for words in ("Share this story", ">Share on Facebook<", ">Copy link<", ">Related<"):
+        assert words in page
+    assert 'data-copied="Link copied."' in page
+    assert 'placeholder="Search stories"' in page
+    assert "Reader Comments (0)" in page
+
+
+def test_an_urdu_section_front_pages_through_its_stories_in_urdu(client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    section = urdu_section()
+    urdu_article(section=section)
+    urdu_article(section=section, headline="لاہور میں بھی بارش")
+
+    first = html(client.get(section.get_absolute_url()))
+    second = html(client.get(section.get_absolute_url() + "?page=2"))
+
+    assert ">پرانی خبریں</a>" in first  # Older.
+    assert "صفحہ 1" in first
+    assert ">نئی خبریں</a>" in second  # Newer.
+    assert 'placeholder="خبریں تلاش کریں"' in first
+    assert ">تصحیحات</a>" in first  # The footer's corrections link.
+    for page in (first, second):
+        assert english_interface_in(page) == []
+
+
+def search_page(client, **params) -> str:
+    headers = params.pop("headers", {})
+    return html(client.get(reverse("articles:search"), params, headers=headers))
+
+
+def test_a_search_sent_from_an_urdu_page_answers_in_urdu(client, settings):
+    settings.SEARCH_RESULTS_PER_PAGE = 1
+    first_story = urdu_article()
+    urdu_article(section=first_story.section, headline="کراچی میں پھر بارش")
+
+    first = search_page(client, q="کراچی", lang="ur")
+    second = search_page(client, q="کراچی", lang="ur", page=2)
+
+    assert '<html lang="ur" dir="rtl">' in first
+    assert ">تلاش</h1>" in first
+    assert ">اگلا</a>" in first  # Next.
+    assert "lang=ur" in opening_tag(first, r'<a class="page-link"[^>]*rel="next">')
+    assert ">پچھلا</a>" in second  # Previous.
+    assert ">تازہ ترین پہلے</option>" in first  # Newest first.
+    for page in (first, second):
+        assert english_interface_in(page) == []
+        assert "Best match" not in page
+
+
+def test_the_search_page_answers_a_reader_whose_browser_asks_for_urdu_in_urdu(client):
+    urdu = search_page(client, q="qwertyuiop", headers={"accept-language": "ur,en;q=0.5"})
+    english = search_page(client, q="qwertyuiop", headers={"accept-language": "en-GB"})
+
+    assert "“qwertyuiop” سے ملتی کوئی خبر نہیں۔" in urdu
+    assert "No stories match “qwertyuiop”" in english
+    # Neither can stand in for the other in a browser's or a proxy's cache.
+    response = client.get(reverse("articles:search"), {"q": "x"})
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_urdu_search_refused_filter_is_explained_in_urdu(client):
+    page = search_page(client, q="بارش", lang="ur", section="nowhere", until="yesterday")
+
+    assert "“nowhere” نام کا کوئی شعبہ نہیں" in page
+    assert "There is no section" not in page
+
+
+def test_a_missing_page_at_an_urdu_address_says_so_in_urdu(client):
+    response = client.get("/section/کھیل-کود/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="ur" dir="rtl">' in page
+    assert "ہمیں یہ صفحہ نہیں ملا" in page
+    assert ">سرورق پر جائیں</a>" in page
+    assert "We couldn't find that page" not in page
+    assert english_interface_in(page) == []
+
+
+def test_a_missing_page_past_the_last_of_an_urdu_section_is_in_urdu(client):
+    section = urdu_section()
+    urdu_article(section=section)
+
+    response = client.get(section.get_absolute_url() + "?page=9")
+
+    assert response.status_code == 404
+    assert "ہمیں یہ صفحہ نہیں ملا" in response.content.decode()
+
+
+def test_a_missing_page_answers_in_the_readers_language(client):
+    urdu = client.get("/no-such-page/", headers={"accept-language": "ur"})
+    english = client.get("/no-such-page/", headers={"accept-language": "de, en;q=0.8"})
+    plain = client.get("/no-such-page/")
+
+    assert urdu.status_code == english.status_code == plain.status_code == 404
+    assert "ہمیں یہ صفحہ نہیں ملا" in urdu.content.decode()
+    assert "We couldn't find that page" in english.content.decode()
+    assert "We couldn't find that page" in plain.content.decode()
+    assert "Accept-Language" in urdu["Vary"]
+    assert "X-Page-Cache" not in urdu and "X-Page-Cache" not in english
+
+
+def test_an_urdu_sections_feeds_are_titled_and_described_in_urdu(client):
+    section = urdu_section()
+    urdu_article(section=section)
+
+    rss = html(client.get(reverse("articles:section-feed", kwargs={"slug": section.slug})))
+    atom = html(client.get(reverse("articles:section-feed-atom", kwargs={"slug": section.slug})))
+    english = html(
+        client.get(reverse("articles:section-feed", kwargs={"slug": SectionFactory().slug}))
+    )
+
+    name = django_settings.SITE_NAME
+    assert f"<title>{name}: پاکستان</title>" in rss
+    assert f"<description>{name} سے پاکستان کی تازہ ترین خبریں۔</description>" in rss
+    assert f"<subtitle>{name} سے پاکستان کی تازہ ترین خبریں۔</subtitle>" in atom
+    for feed in (rss, atom):
+        assert "The latest stories" not in feed
+    assert "The latest stories in" in english
+
+
+def test_a_correction_in_an_urdu_feed_is_dated_in_urdu(client):
+    section = urdu_section()
+    article = urdu_article(section=section)
+    Correction.objects.create(article=article, text="نام درست کر دیا گیا۔", published_at=PAST)
+
+    rss = html(client.get(reverse("articles:section-feed", kwargs={"slug": section.slug})))
+
+    assert "تصحیح، 20 نومبر 2014: نام درست کر دیا گیا۔" in rss
+
+
+@override_settings(DEBUG=False)
+def test_a_server_error_answers_a_reader_of_urdu_in_urdu(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("articles.views.Article.objects.published", broken)
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/", headers={"accept-language": "ur"})
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<html lang="ur" dir="rtl">' in page
+    assert "ہماری طرف کوئی خرابی ہو گئی" in page
+    assert "Something went wrong" not in page
