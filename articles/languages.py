@@ -110,6 +110,18 @@ def direction(code: str) -> str:
     return language(code).direction
 
 
+# Scripts the readers' own fonts cannot be trusted to set well get a web font (newsroom.css).
+# A page in such a language preloads the regular weight, the body text's: the browser then
+# fetches it with the stylesheets instead of after them, and the first paint is already in
+# the newspaper hand. Pages in other languages never fetch it.
+WEB_FONTS = {"ur": "fonts/noto-nastaliq-urdu/noto-nastaliq-urdu-400.woff2"}
+
+
+def web_font(code: str) -> str | None:
+    """The static path of the web font a page in this language preloads, if any."""
+    return WEB_FONTS.get(code) or WEB_FONTS.get(code.split("-")[0])
+
+
 # OpenGraph names a locale with its country ("en_US"); a language code alone gets these.
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ur": "ur_PK", "ar": "ar_AR"}
 

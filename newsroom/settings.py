@@ -244,6 +244,14 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Bootstrap less the rules no page uses, made when static files are collected.
+    "newsroom.stylesheets.UsedBootstrapFinder",
+]
+# Where that finder writes what it makes (collectstatic copies it from there).
+STATIC_BUILD_ROOT = BASE_DIR / "build" / "static"
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded originals, kept out of MEDIA_ROOT so nothing that serves media can serve them:

@@ -76,8 +76,8 @@ def test_an_urdu_article_page_reads_right_to_left_in_urdu(client):
     assert '<html lang="ur" dir="rtl">' in page
     assert 'lang="ur" dir="rtl"' in opening_tag(page, r"<article class=\"col-lg-8\"[^>]*>")
     # Bootstrap's mirrored stylesheet, shipped with the site, and the Nastaliq typeface's CSS.
-    assert "/static/bootstrap/css/bootstrap.rtl.min.css" in page
-    assert "bootstrap.min.css" not in page
+    assert "/static/bootstrap/css/bootstrap.used.rtl.min.css" in page
+    assert "bootstrap.used.min.css" not in page
     assert "/static/css/newsroom.css" in page
     # The interface in Urdu, dates as Urdu papers print them.
     assert "اشاعت:" in page
@@ -97,7 +97,7 @@ def test_an_english_article_page_stays_left_to_right_in_english(client):
 
     assert '<html lang="en" dir="ltr">' in page
     assert 'lang="en" dir="ltr"' in opening_tag(page, r"<article class=\"col-lg-8\"[^>]*>")
-    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "/static/bootstrap/css/bootstrap.used.min.css" in page
     assert "rtl" not in opening_tag(page, r"<link rel=\"stylesheet\" href=\"[^\"]*bootstrap[^>]*>")
     assert "Published: <time" in page
     assert "November 20, 2014" in page
