@@ -241,6 +241,20 @@ def test_the_english_front_page_marks_urdu_stories_and_sections_as_urdu(client):
     assert ">Sport</a>" in page
 
 
+def test_an_english_story_related_to_an_urdu_one_is_marked_english_on_its_page(client):
+    transport = Topic.objects.create(name="Transport")
+    english = ArticleFactory(headline="Karachi's new bus line opens", published_at=PAST)
+    english.topics.add(transport)
+    urdu = urdu_article()
+    urdu.topics.add(transport)
+
+    page = html(client.get(urdu.get_absolute_url()))
+
+    related = page.split('id="related-stories"')[1].split("</section>")[0]
+    item = opening_tag(related, r"<li [^>]*>(?=<a [^>]*>Karachi&#x27;s new bus line)")
+    assert 'lang="en" dir="ltr"' in item
+
+
 def test_an_urdu_page_shows_sections_and_bylines_by_their_urdu_names(client):
     english_section = SectionFactory(name="Sport", other_names={"ur": "کھیل"})
     author = AuthorFactory(name="Sana Mirza", other_names={"ur": "ثنا مرزا"})
