@@ -109,6 +109,18 @@ class PageStore:
         raise NotImplementedError
 
 
+def _page_hit(headers, etag, content, tags, expires_at, *, gzipped) -> PageHit:
+    """A stored row as the page it holds."""
+    return PageHit(
+        headers=pickle.loads(headers),
+        content=bytes(content),
+        gzipped=gzipped,
+        etag=etag,
+        tags=frozenset(tags),
+        expires_at=expires_at,
+    )
+
+
 class DatabasePageStore(PageStore):
     # Culling runs on a small share of writes: an expired row costs nothing until then,
     # and counting the table on every write is what made the old cache slow.
@@ -124,17 +136,7 @@ class DatabasePageStore(PageStore):
                 [key],
             )
             row = cursor.fetchone()
-        if row is None:
-            return None
-        headers, etag, content, tags, expires_at = row
-        return PageHit(
-            headers=pickle.loads(headers),
-            content=bytes(content),
-            gzipped=gzipped,
-            etag=etag,
-            tags=frozenset(tags),
-            expires_at=expires_at,
-        )
+        return None if row is None else _page_hit(*row, gzipped=gzipped)
 
     def get_many(self, keys):
         keys = list(keys)
@@ -147,17 +149,7 @@ class DatabasePageStore(PageStore):
                 [keys],
             )
             rows = cursor.fetchall()
-        return {
-            key: PageHit(
-                headers=pickle.loads(headers),
-                content=bytes(body),
-                gzipped=False,
-                etag=etag,
-                tags=frozenset(tags),
-                expires_at=expires_at,
-            )
-            for key, headers, etag, body, tags, expires_at in rows
-        }
+        return {key: _page_hit(*row, gzipped=False) for key, *row in rows}
 
     def set_many(self, pages, *, timeout):
         if not pages:

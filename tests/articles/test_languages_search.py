@@ -1,7 +1,6 @@
 """Readers search English and Urdu stories together: each story is indexed and searched with
 its own language's rules (English stemmed, Urdu word for word), in one search box."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -10,22 +9,12 @@ from django.urls import reverse
 
 from articles.languages import language
 from articles.models import Article, LanguageSearches
+from tests.articles.test_search import found_headlines, search
 from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("articles:search")
-
-
-def search(client, **params) -> str:
-    response = client.get(SEARCH, params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def found_headlines(page: str) -> list[str]:
-    headlines = re.findall(r'<h2 class="headline h5 mb-1"><a [^>]*>(.*?)</a></h2>', page)
-    return [re.sub(r"</?mark>", "", headline) for headline in headlines]
 
 
 def urdu_story(**fields) -> Article:
