@@ -13,19 +13,26 @@ kept in the repository and a new class in a template is in the next deploy's sty
 A class counts as named when it appears as a word anywhere in the project's templates,
 Python or JavaScript, or in crispy forms' Bootstrap layouts; a word ending in "-"
 (`alert-{{ level }}`) names every class it begins.
+
+`inline_rules` gives a stylesheet's rules for the page's own <style> element
+(`{% stylesheet %}`, `INLINE_STYLESHEETS`).
 """
 
+import logging
 import os
 import re
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+from urllib.parse import urljoin
 
 import tinycss2
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.storage import FileSystemStorage
+from django.templatetags.static import static
 
 # Each trimmed file and the installed stylesheet it is cut from.
 USED_STYLESHEETS = {
@@ -40,6 +47,12 @@ WORD = re.compile(r"[A-Za-z0-9_-]+")
 SOURCE_SUFFIXES = {".html", ".txt", ".xml", ".py", ".js"}
 # django-crispy-forms' Bootstrap 5 layouts draw the moderation forms.
 FORM_PACK = "crispy_bootstrap5"
+# A url() the stylesheet names relative to itself (not data:, not absolute, not #id).
+RELATIVE_URL = re.compile(r"""url\(\s*(['"]?)(?![a-zA-Z][\w+.-]*:|/|#)([^'")\s]+)\1\s*\)""")
+CHARSET_RULE = re.compile(r'^@charset\s+"[^"]*";')
+END_OF_STYLE = re.compile(r"</style", re.I)
+
+logger = logging.getLogger(__name__)
 
 
 def named_classes(texts) -> tuple[set[str], tuple[str, ...]]:
@@ -161,3 +174,46 @@ class UsedBootstrapFinder(BaseFinder):
             partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
             partial.write_text(trimmed(css, words, prefixes), encoding="utf-8")
             partial.replace(target)
+
+
+def inline_rules(path: str) -> str | None:
+    """The static stylesheet at `path`, ready to go inside the page's own <style> element,
+    or None when it cannot be read (the page then links to it).
+
+    Its relative url()s are made absolute, as they would otherwise be read against the
+    page's address. Read once per process in production; in development on every page, so
+    an edited stylesheet shows at once.
+    """
+    if settings.DEBUG:
+        return _inline_rules(path, static(path))
+    return _kept_inline_rules(path, static(path))
+
+
+def _inline_rules(path: str, url: str) -> str | None:
+    try:
+        css = _stylesheet_text(path)
+    except (OSError, ValueError) as error:
+        logger.warning("Stylesheet %s is linked, not inlined: %s", path, error)
+        return None
+    if END_OF_STYLE.search(css):
+        # It would close the page's <style> early; a link cannot be misread that way.
+        return None
+    # A <style> element has the page's encoding: its @charset would be ignored anyway.
+    css = CHARSET_RULE.sub("", css.lstrip("\ufeff"))
+    return RELATIVE_URL.sub(lambda match: f'url("{urljoin(url, match.group(2))}")', css)
+
+
+# The file behind a URL changes only with a deploy, which starts new processes.
+_kept_inline_rules = cache(_inline_rules)
+
+
+def _stylesheet_text(path: str) -> str:
+    """The stylesheet as the site serves it: the collected (hashed) copy in production, the
+    source where static files are served straight from the finders."""
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        with staticfiles_storage.open(staticfiles_storage.stored_name(path)) as stored:
+            return stored.read().decode("utf-8")
+    found = finders.find(path)
+    if found is None:
+        raise FileNotFoundError(f"no static file {path}")
+    return Path(found).read_text(encoding="utf-8")

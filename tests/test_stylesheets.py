@@ -1,8 +1,18 @@
 """Pages link Bootstrap less the rules no template, form or script of ours could use."""
 
-from django.contrib.staticfiles import finders
+import re
 
-from newsroom.stylesheets import UsedBootstrapFinder, named_classes, trimmed
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+from newsroom.stylesheets import (
+    UsedBootstrapFinder,
+    _kept_inline_rules,
+    inline_rules,
+    named_classes,
+    trimmed,
+)
 
 BOOTSTRAP = """
 :root{--bs-blue:#0d6efd}
@@ -108,3 +118,75 @@ def test_bootstraps_copyright_and_licence_stay_with_its_rules(settings, tmp_path
     assert opening.startswith('@charset "UTF-8";/*!')
     assert "Copyright 2011-2024 The Bootstrap Authors" in opening
     assert "Licensed under MIT" in opening
+
+
+# The pages carry their stylesheets
+
+
+@pytest.mark.django_db
+def test_a_readers_first_page_carries_its_stylesheets_and_paints_without_fetching_them(client):
+    page = client.get("/").content.decode()
+
+    inline = re.findall(r'<style data-stylesheet="([^"]+)">(.*?)</style>', page, re.S)
+    assert [url for url, _ in inline] == [
+        "/static/bootstrap/css/bootstrap.used.min.css",
+        "/static/css/newsroom.css",
+    ]
+    assert 'rel="stylesheet"' not in page
+    bootstrap, site = (rules for _, rules in inline)
+    assert ".navbar-expand .navbar-nav .nav-link" in bootstrap
+    assert "Copyright 2011-2024 The Bootstrap Authors" in bootstrap
+    assert "@charset" not in bootstrap
+    # Read against the page's address, the font's relative url() would miss: it is absolute.
+    assert 'url("/static/fonts/noto-nastaliq-urdu/noto-nastaliq-urdu-400.woff2")' in site
+    assert "../fonts" not in site
+
+
+@pytest.mark.django_db
+def test_a_newsroom_that_prefers_cached_stylesheets_links_them(client, settings):
+    settings.INLINE_STYLESHEETS = False
+
+    page = client.get("/").content.decode()
+
+    assert "<style data-stylesheet" not in page
+    assert '<link rel="stylesheet" href="/static/bootstrap/css/bootstrap.used.min.css">' in page
+    assert '<link rel="stylesheet" href="/static/css/newsroom.css">' in page
+
+
+def test_in_production_the_collected_stylesheet_is_inlined_with_its_hashed_font(settings, tmp_path):
+    source = tmp_path / "static"
+    (source / "css").mkdir(parents=True)
+    (source / "fonts").mkdir()
+    (source / "fonts" / "face.woff2").write_bytes(b"wOF2 not really a font")
+    (source / "css" / "site.css").write_text(
+        '@charset "UTF-8";\n@font-face { src: url("../fonts/face.woff2"); }\n'
+        "body { background: url(data:image/png;base64,AAAA); }\n"
+    )
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    _kept_inline_rules.cache_clear()
+
+    try:
+        rules = inline_rules("css/site.css")
+    finally:
+        _kept_inline_rules.cache_clear()
+
+    font = re.search(r'url\("(/static/fonts/face\.[0-9a-f]{12}\.woff2)"\)', rules)
+    assert font, rules
+    assert (settings.STATIC_ROOT / font.group(1).removeprefix("/static/")).exists()
+    assert "url(data:image/png;base64,AAAA)" in rules
+    assert "@charset" not in rules
+
+
+def test_a_stylesheet_that_could_close_the_style_element_is_linked_instead(settings, tmp_path):
+    (tmp_path / "odd.css").write_text('p::after { content: "</style><script>"; }')
+    settings.STATICFILES_DIRS = [tmp_path]
+
+    assert inline_rules("odd.css") is None

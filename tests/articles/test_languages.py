@@ -98,7 +98,7 @@ def test_an_english_article_page_stays_left_to_right_in_english(client):
     assert '<html lang="en" dir="ltr">' in page
     assert 'lang="en" dir="ltr"' in opening_tag(page, r"<article class=\"col-lg-8\"[^>]*>")
     assert "/static/bootstrap/css/bootstrap.used.min.css" in page
-    assert "rtl" not in opening_tag(page, r"<link rel=\"stylesheet\" href=\"[^\"]*bootstrap[^>]*>")
+    assert "rtl" not in opening_tag(page, r"<style data-stylesheet=\"[^\"]*bootstrap[^>]*>")
     assert "Published: <time" in page
     assert "November 20, 2014" in page
 

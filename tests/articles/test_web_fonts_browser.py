@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +54,15 @@ def test_an_urdu_story_is_set_in_both_weights_of_nastaliq(page):
 
     assert fetched == ["noto-nastaliq-urdu-400", "noto-nastaliq-urdu-700"]
     assert page.evaluate("document.fonts.check('16px \"Noto Nastaliq Urdu\"', 'بجلی')")
+
+
+def test_an_english_page_listing_an_urdu_story_shows_it_without_the_urdu_font(page):
+    _, urdu = stories()
+    writer = AuthorFactory(name="Amina Qureshi", slug="amina-qureshi")
+    urdu.bylines.create(author=writer, position=0)
+
+    fetched = fonts_fetched(page, writer.get_absolute_url())
+
+    # The author's page is in English: her Urdu story is listed in the reader's own font.
+    assert page.get_by_text(urdu.headline).is_visible()
+    assert fetched == []
