@@ -15,9 +15,12 @@ QUERY_MAX_LENGTH = 200
 # headline naming it.
 RANK_NORMALISATION = 1
 PASSAGE_WORDS = 30
-# Relevance is ranked among this many of the newest matching stories: 50 pages of results,
-# at a cost that stays flat when a word is in every story. Newest-first reaches them all.
-RANK_WINDOW = 1000
+# Relevance is ranked among this many of the newest matching stories: ten pages of results,
+# found by walking the stories newest first until that many match, so the cost stays flat
+# when a word is in one story in ten or in every story. (A window of 1,000 had PostgreSQL
+# read every match of a common word from a table of 100,000 stories: 150 ms a search.)
+# Newest-first, and the date filters, reach every match.
+RANK_WINDOW = 200
 # PostgreSQL puts these around the matched words. They are private-use characters, taken
 # out of the text before it is searched, so an article cannot fake a highlight, and the
 # passage is escaped whole before any <mark> of ours goes in.

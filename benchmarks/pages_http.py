@@ -358,8 +358,8 @@ def pages(database: str) -> dict[str, str]:
         ORDER BY a.published_at DESC, a.id OFFSET {HOT_ARTICLES} LIMIT 1;
         SELECT 'section', s.slug FROM articles_section s ORDER BY s.position, s.id LIMIT 1;
         SELECT 'author', u.slug FROM articles_author u
-        WHERE EXISTS (SELECT 1 FROM articles_byline b WHERE b.author_id = u.id)
-        ORDER BY u.id DESC LIMIT 1;
+        JOIN articles_byline b ON b.author_id = u.id
+        GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1;
         SELECT 'topic', t.slug FROM articles_topic t
         JOIN articles_article_topics l ON l.topic_id = t.id
         GROUP BY t.id ORDER BY count(*) DESC, t.id LIMIT 1;
