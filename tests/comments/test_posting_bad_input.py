@@ -237,7 +237,8 @@ def test_a_huge_comment_is_refused_by_its_length_and_not_sent_back(client, monke
     assert response.status_code == 200
     assert "Comments are limited to 5,000 characters; yours has 2,400,000." in page
     assert "word word" not in page
-    assert len(page) < 50_000
+    # The page, its stylesheets inline, is under 100 KB; the comment alone was 2.4 MB.
+    assert len(page) < 150_000
     assert "Ayesha Khan" in page  # The rest of what was typed is kept.
     assert not Comment.objects.exists()
 
