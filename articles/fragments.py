@@ -98,6 +98,8 @@ CARDS = {
     "lead": ("articles/includes/teaser.html", {"lead": True, "show_image": True}),
     "beside-lead": ("articles/includes/teaser_beside_lead.html", {"lazy": True}),
     "card": ("articles/includes/teaser.html", {"show_image": True, "lazy": True}),
+    # Section, author and topic pages: headline, standfirst, bylines, date and count.
+    "listing": ("articles/includes/teaser.html", {"show_standfirst": True}),
 }
 
 

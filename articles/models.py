@@ -523,6 +523,11 @@ class ArticleQuerySet(models.QuerySet):
         """What a teaser shows; the body stays in the database."""
         return self.with_bylines().defer("body")
 
+    def for_cards(self):
+        """What a teaser shows, bylines apart: `with_card_relations` fetches them for the
+        cards that are not kept (articles.fragments.Cards)."""
+        return self.select_related("section", "lead_image").defer("body", "search_vector")
+
     def latest_per_section(self, per_section: int):
         """The newest per_section articles of each section, in one query."""
         ids = self._latest_ids_per_section(per_section)
@@ -723,14 +728,13 @@ class ArticleQuerySet(models.QuerySet):
         return FrontPage(lead, top, ordered)
 
 
-def with_card_relations(articles) -> None:
+def with_card_relations(articles, *, photos: bool = True) -> None:
     """Fetch what story cards show beyond the row, in two queries: the bylines with their
-    authors, and the lead photos' renditions."""
-    models.prefetch_related_objects(
-        articles,
-        models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        models.Prefetch("lead_image__renditions", Rendition.objects.for_pictures()),
-    )
+    authors, and (unless the cards show no photo) the lead photos' renditions."""
+    lookups = [models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))]
+    if photos:
+        lookups.append(models.Prefetch("lead_image__renditions", Rendition.objects.for_pictures()))
+    models.prefetch_related_objects(articles, *lookups)
 
 
 class FrontPage(NamedTuple):

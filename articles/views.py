@@ -26,7 +26,7 @@ from articles.cache import (
     topic_key,
 )
 from articles.forms import SearchForm
-from articles.fragments import Cards, Fragments
+from articles.fragments import CARDS, Cards, Fragments
 from articles.languages import reader_language
 from articles.models import (
     Article,
@@ -186,6 +186,10 @@ def _article_page(request, article, context):
 
 class PaginatedArticleListView(ListView):
     context_object_name = "articles"
+    # How the page draws each story (articles.fragments.CARDS), reusing the cards kept for
+    # stories that have not changed; None for a list of something else.
+    card_variant = None
+    cards = None
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -193,7 +197,30 @@ class PaginatedArticleListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         page = list_page(queryset, number=self.request.GET.get("page"), per_page=page_size)
         page_tag(self.request, *(teaser_key(article.pk) for article in page))
+        if self.card_variant is not None:
+            self.cards = Cards.find(self.request, [(story, self.card_variant) for story in page])
+            with_card_relations(
+                [
+                    story
+                    for story in page
+                    if self.cards is None or self.cards.get(story, self.card_variant) is None
+                ],
+                photos=CARDS[self.card_variant][1].get("show_image", False),
+            )
         return None, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Known only once the list is paged, which the call above does.
+        context["cards"] = self.cards
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.cards is not None:
+            # Kept once the page is drawn: the cards this render drew are known only then.
+            response.add_post_render_callback(lambda _: self.cards.store())
+        return response
 
 
 @csrf_exempt  # a bodiless beacon that only adds one to a count; no cookie is read
@@ -209,6 +236,7 @@ def count_read(request, pk):
 @method_decorator(cache_public_page, name="dispatch")
 class SectionDetailView(PaginatedArticleListView):
     template_name = "articles/section_detail.html"
+    card_variant = "listing"
 
     def get(self, request, *args, **kwargs):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -221,7 +249,7 @@ class SectionDetailView(PaginatedArticleListView):
 
     def get_queryset(self):
         page_tag(self.request, section_key(self.section.pk))
-        return Article.objects.published().filter(section=self.section).for_listing()
+        return Article.objects.published().filter(section=self.section).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)
@@ -232,11 +260,12 @@ class SectionDetailView(PaginatedArticleListView):
 @method_decorator(cache_public_page, name="dispatch")
 class TopicDetailView(PaginatedArticleListView):
     template_name = "articles/topic_detail.html"
+    card_variant = "listing"
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
         page_tag(self.request, topic_key(self.topic.pk))
-        return Article.objects.published().filter(topics=self.topic).for_listing()
+        return Article.objects.published().filter(topics=self.topic).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(topic=self.topic, **kwargs)
@@ -278,6 +307,7 @@ def search(request):
 @method_decorator(cache_public_page, name="dispatch")
 class AuthorDetailView(PaginatedArticleListView):
     template_name = "articles/author_detail.html"
+    card_variant = "listing"
 
     def get_queryset(self):
         authors = Author.objects.select_related("photo")
@@ -285,7 +315,7 @@ class AuthorDetailView(PaginatedArticleListView):
             authors = authors.known_to_readers()
         self.author = get_object_or_404(authors, slug=self.kwargs["slug"])
         page_tag(self.request, author_key(self.author.pk))
-        return Article.objects.published().filter(bylines__author=self.author).for_listing()
+        return Article.objects.published().filter(bylines__author=self.author).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)

@@ -219,3 +219,63 @@ def test_an_author_renamed_in_the_admin_shows_on_every_card_at_once(
         assert editor_client.post(url, form).status_code == 302
 
     assert "Sana Mir-Khan" in html(reader.get("/"))
+
+
+# Section, author and topic pages keep their story cards too
+
+
+def test_a_section_page_draws_again_only_the_cards_of_stories_that_changed(
+    django_assert_max_num_queries,
+):
+    politics = SectionFactory(name="Politics")
+    writer = AuthorFactory(name="Sana Mir")
+    ArticleFactory(section=politics, headline="Budget passes", bylines=[writer])
+    quiet = ArticleFactory(
+        section=politics,
+        headline="Senate adjourns",
+        bylines=[writer],
+        published_at=PAST - timedelta(hours=1),
+    )
+    reader = Client()
+    reader.get(politics.get_absolute_url())
+    # Changed behind every purge's back: only a card drawn afresh would show it.
+    Article.objects.filter(pk=quiet.pk).update(headline="Senate renamed quietly")
+
+    pages_purge(keys={f"section-{politics.pk}"})
+    # The navigation, the section, its stories and the banner: no bylines query.
+    with django_assert_max_num_queries(4):
+        page = html(reader.get(politics.get_absolute_url()))
+
+    assert front_page_cards(page) == ["Budget passes", "Senate adjourns"]
+    assert page.count("Sana Mir") == 2
+
+
+def test_a_comment_shows_on_its_storys_card_on_the_authors_page(time_machine):
+    writer = AuthorFactory(name="Sana Mir")
+    story = ArticleFactory(headline="Budget passes", bylines=[writer])
+    reader = Client()
+    assert "Reader Comments (1)" not in html(reader.get(writer.get_absolute_url()))
+
+    add_comment(article=story, body="About time")
+    comment_pages_purge(article_ids=[story.pk])
+    time_machine.move_to(NOW + timedelta(minutes=1), tick=False)
+
+    assert "Reader Comments (1)" in html(reader.get(writer.get_absolute_url()))
+
+
+def test_an_edited_story_gets_a_new_card_on_its_topic_page(
+    django_capture_on_commit_callbacks, editor
+):
+    water = Topic.objects.create(name="Water")
+    story = ArticleFactory(headline="Wells run dry", standfirst="Karachi's old wells fail.")
+    story.topics.add(water)
+    reader = Client()
+    assert "old wells fail." in html(reader.get(water.get_absolute_url()))
+
+    story.standfirst = "Half of Karachi's wells are dry, the water board says."
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=story, by=editor)
+
+    page = html(reader.get(water.get_absolute_url()))
+    assert "Half of Karachi&#x27;s wells are dry, the water board says." in page
+    assert "old wells fail" not in page
