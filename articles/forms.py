@@ -607,6 +607,14 @@ class SearchForm(forms.Form):
         """The reader typed more than is searched."""
         return len(" ".join(self.data.get("q", "").split())) > search.QUERY_MAX_LENGTH
 
+    @property
+    def asks_for_words_alone(self) -> bool:
+        """Words and nothing else: the first page, every section, any day, best match first.
+        Such a search is a page readers link to; its filtered, reordered and later pages
+        are as many as readers' combinations."""
+        variants = ("section", "since", "until", "sort", "page")
+        return bool(self.query) and not any(self.data.get(name) for name in variants)
+
     def articles(self, published):
         """The matching stories among `published`, filtered and ordered as asked, or None
         when there is nothing to search for."""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -50,6 +51,7 @@ from articles.paging import list_page
 from articles.readership import is_countable, read_record
 from articles.rendition_store import ensure_renditions
 from newsroom.client import client_ip
+from newsroom.site import absolute_url
 
 
 def readable_articles(request):
@@ -295,10 +297,20 @@ def search(request):
                 per_page=settings.SEARCH_RESULTS_PER_PAGE,
                 allow_empty=True,
             )
+        # Only a search for words alone that found stories is a page for search engines;
+        # the rest (no words, nothing found, filters, later pages) say noindex.
+        canonical = None
+        if page is not None and page.number == 1 and len(page) and form.asks_for_words_alone:
+            canonical = absolute_url(f"{reverse('articles:search')}?{form.address()}")
         response = render(
             request,
             "articles/search.html",
-            {"form": form, "page_obj": page, "navigation_sections": sections},
+            {
+                "form": form,
+                "page_obj": page,
+                "canonical": canonical,
+                "navigation_sections": sections,
+            },
         )
     patch_vary_headers(response, ["Accept-Language"])
     return response

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +48,26 @@ def media_in_tmp(settings, tmp_path):
 def tasks_run_immediately(settings):
     """Background tasks (image renditions) run in-process, so tests stay deterministic."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def collect_static_as_in_production(settings, tmp_path):
+    """`collectstatic` as production runs it (DEBUG off, hashed and compressed copies), over
+    one folder of static files alone; returns the folder they were collected into."""
+
+    def collect(source: Path) -> Path:
+        settings.STATICFILES_DIRS = [source]
+        settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+        settings.STATIC_ROOT = tmp_path / "collected"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        }
+        settings.DEBUG = False
+        call_command("collectstatic", "--noinput", verbosity=0)
+        return settings.STATIC_ROOT
+
+    return collect
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 
 from newsroom.stylesheets import (
     UsedBootstrapFinder,
@@ -153,7 +152,9 @@ def test_a_newsroom_that_prefers_cached_stylesheets_links_them(client, settings)
     assert '<link rel="stylesheet" href="/static/css/newsroom.css">' in page
 
 
-def test_in_production_the_collected_stylesheet_is_inlined_with_its_hashed_font(settings, tmp_path):
+def test_in_production_the_collected_stylesheet_is_inlined_with_its_hashed_font(
+    collect_static_as_in_production, tmp_path
+):
     source = tmp_path / "static"
     (source / "css").mkdir(parents=True)
     (source / "fonts").mkdir()
@@ -162,15 +163,7 @@ def test_in_production_the_collected_stylesheet_is_inlined_with_its_hashed_font(
         '@charset "UTF-8";\n@font-face { src: url("../fonts/face.woff2"); }\n'
         "body { background: url(data:image/png;base64,AAAA); }\n"
     )
-    settings.STATICFILES_DIRS = [source]
-    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
-    settings.STATIC_ROOT = tmp_path / "collected"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    settings.DEBUG = False
-    call_command("collectstatic", "--noinput", verbosity=0)
+    collected = collect_static_as_in_production(source)
     _kept_inline_rules.cache_clear()
 
     try:
@@ -180,7 +173,7 @@ def test_in_production_the_collected_stylesheet_is_inlined_with_its_hashed_font(
 
     font = re.search(r'url\("(/static/fonts/face\.[0-9a-f]{12}\.woff2)"\)', rules)
     assert font, rules
-    assert (settings.STATIC_ROOT / font.group(1).removeprefix("/static/")).exists()
+    assert (collected / font.group(1).removeprefix("/static/")).exists()
     assert "url(data:image/png;base64,AAAA)" in rules
     assert "@charset" not in rules
 

@@ -251,6 +251,68 @@ def test_search_pages_are_never_kept_in_the_page_cache(client):
     assert len(found_headlines(response.content.decode())) == 2
 
 
+def search_engine_instructions(page: str) -> tuple[list[str], list[str]]:
+    """The page's canonical addresses and its robots meta tags, as a crawler reads them."""
+    canonical = re.findall(r'<link rel="canonical" href="([^"]*)">', page)
+    robots = re.findall(r'<meta name="robots" content="([^"]*)">', page)
+    return canonical, robots
+
+
+def test_a_search_for_words_alone_is_a_page_search_engines_may_keep(client, settings):
+    settings.SITE_URL = "https://news.example"
+    ArticleFactory(headline="Heatwave warning for Karachi")
+
+    # As a reader's link to it has it, and as the search form sends it, empty fields included.
+    linked = search(client, q="Heatwave  ")
+    from_the_form = search(
+        client, q="heatwave", section="", since="", until="", sort="", page="", lang="en"
+    )
+
+    assert search_engine_instructions(linked) == (
+        ["https://news.example/search/?q=Heatwave"],
+        [],
+    )
+    assert search_engine_instructions(from_the_form) == (
+        ["https://news.example/search/?q=heatwave&amp;lang=en"],
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "?!"},
+        {"q": "drought"},
+        {"q": "heatwave", "page": "2"},
+        {"q": "heatwave", "section": "pakistan"},
+        {"q": "heatwave", "section": "no-such-section"},
+        {"q": "heatwave", "since": "2014-11-01"},
+        {"q": "heatwave", "until": "2999-01-01"},
+        {"q": "heatwave", "sort": "newest"},
+    ],
+    ids=[
+        "no words",
+        "no words to look for",
+        "nothing found",
+        "a later page",
+        "one section",
+        "a mistyped section",
+        "since a day",
+        "until a day",
+        "newest first",
+    ],
+)
+def test_other_searches_ask_search_engines_to_leave_them_out(client, params):
+    SectionFactory(slug="pakistan")
+    for number in range(25):
+        ArticleFactory(headline=f"Heatwave day {number}")
+
+    canonical, robots = search_engine_instructions(search(client, **params))
+
+    assert canonical == [] and robots == ["noindex, follow"]
+
+
 def test_every_page_has_a_labelled_search_box(client):
     story = ArticleFactory()
     for url in ["/", story.get_absolute_url(), story.section.get_absolute_url()]:

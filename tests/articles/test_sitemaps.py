@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from protego import Protego
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
@@ -131,3 +132,29 @@ def test_robots_txt_points_crawlers_at_the_sitemaps():
     assert "User-agent: *" in lines and "Disallow: /admin/" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert f"Sitemap: {SITE}/news-sitemap.xml" in lines
+
+
+def test_robots_txt_lets_crawlers_read_stories_and_searches_for_words_alone():
+    story = ArticleFactory()
+    rules = Protego.parse(Client().get("/robots.txt", HTTP_HOST="localhost").content.decode())
+
+    def may_fetch(address):
+        return rules.can_fetch(f"{SITE}{address}", "Googlebot")
+
+    for address in ["/", story.get_absolute_url(), story.section.get_absolute_url()]:
+        assert may_fetch(address)
+    assert may_fetch("/search/?q=heatwave")
+    assert may_fetch("/search/?q=heatwave&lang=ur")
+    # Later pages, filters and orders multiply without end; so does the form's own address.
+    for address in [
+        "/search/?q=heatwave&page=2",
+        "/search/?q=heatwave&section=pakistan",
+        "/search/?since=2014-11-01&q=heatwave",
+        "/search/?q=heatwave&until=2014-11-30",
+        "/search/?q=heatwave&sort=newest",
+        "/search/?lang=en&q=heatwave&section=&sort=&since=&until=",
+        "/admin/",
+        "/preview/",
+        "/comments/",
+    ]:
+        assert not may_fetch(address), address

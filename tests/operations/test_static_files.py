@@ -2,26 +2,16 @@
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.management import call_command
 from django.test import Client
 
 
 @pytest.fixture
-def collected(settings, tmp_path):
-    """`collectstatic` as production runs it (DEBUG off), on one stylesheet of our own."""
+def collected(collect_static_as_in_production, tmp_path):
+    """Production's static files, of one stylesheet of our own."""
     source = tmp_path / "static"
     source.mkdir()
     (source / "site.css").write_text("body { color: #111; }\n")
-    settings.STATICFILES_DIRS = [source]
-    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
-    settings.STATIC_ROOT = tmp_path / "collected"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    settings.DEBUG = False
-    call_command("collectstatic", "--noinput", verbosity=0)
-    return settings.STATIC_ROOT
+    return collect_static_as_in_production(source)
 
 
 def test_static_files_get_hashed_names_and_a_year_of_caching(collected):
