@@ -87,6 +87,40 @@ def test_permalink_of_a_reply_on_a_later_page_leads_to_that_page(client, setting
     assert f'id="comment-{reply.pk}"' in html(client.get(response["Location"]))
 
 
+def test_editors_pick_moves_the_conversations_after_it_one_place_later(client, settings):
+    settings.COMMENTS_PAGE_SIZE = 2
+    article = ArticleFactory()
+    first, second = (
+        add_comment(article=article, posted_at=PAST + timedelta(minutes=minute))
+        for minute in range(2)
+    )
+    pick = add_comment(article=article, is_featured=True, posted_at=NOW)
+
+    assert client.get(pick.get_absolute_url())["Location"].endswith(f"#comment-{pick.pk}")
+    assert client.get(first.get_absolute_url())["Location"].endswith(
+        f"{article.get_absolute_url()}#comment-{first.pk}"
+    )
+    assert client.get(second.get_absolute_url())["Location"] == (
+        f"{article.get_absolute_url()}?comments_page=2#comment-{second.pk}"
+    )
+
+
+def test_comments_posted_in_the_same_instant_keep_their_order_across_pages(client, settings):
+    settings.COMMENTS_PAGE_SIZE = 2
+    article = ArticleFactory()
+    together = [add_comment(article=article, posted_at=PAST) for _ in range(3)]
+
+    pages = [
+        client.get(comment.get_absolute_url())["Location"].partition("#")[0] for comment in together
+    ]
+
+    assert pages == [article.get_absolute_url()] * 2 + [
+        f"{article.get_absolute_url()}?comments_page=2"
+    ]
+    last_page = thread_of(html(client.get(pages[2])))
+    assert f'id="comment-{together[2].pk}"' in last_page
+
+
 def test_permalink_of_a_hidden_comment_is_not_found(client):
     hidden = add_comment(status=Comment.Status.HIDDEN)
 
