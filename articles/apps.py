@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and media"
 
     def ready(self):
+        from articles import checks  # noqa: F401  (registers them)
         from articles.readership import reads_flush_on_exit
 
         # Any server's worker that exits normally (gunicorn's graceful stop included) runs

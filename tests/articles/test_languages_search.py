@@ -2,8 +2,11 @@
 its own language's rules (English stemmed, Urdu word for word), in one search box."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.urls import reverse
 
@@ -138,6 +141,26 @@ def test_the_index_reads_each_language_with_its_configuration_and_the_newsroom_m
     assert language("en").search_configuration == "simple"
     searches = LanguageSearches(lambda config: config)
     assert [query for _, query in searches.parts] == ["simple"]
+
+
+def test_a_misspelt_search_configuration_stops_migrate_with_a_message_saying_which(settings):
+    call_command("check", databases=["default"], stdout=StringIO())
+    settings.SEARCH_CONFIGURATIONS = {"en": "englsh", "urd": "simple"}
+
+    with pytest.raises(SystemCheckError) as refused:
+        call_command("check", databases=["default"], stdout=StringIO(), stderr=StringIO())
+
+    message = str(refused.value)
+    assert "articles.E001" in message
+    assert "'englsh' for stories in 'en' does not exist" in message
+    assert "'urd', which is not one of ARTICLE_LANGUAGES" in message
+    assert "simple" not in message.split("WARNINGS")[0]
+
+
+def test_a_configuration_named_with_its_schema_is_accepted(settings):
+    settings.SEARCH_CONFIGURATIONS = {"en": "pg_catalog.english"}
+
+    call_command("check", databases=["default"], stdout=StringIO())
 
 
 def test_the_migration_indexes_urdu_stories_indexed_in_english_as_new_ones_are():
