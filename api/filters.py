@@ -1,16 +1,36 @@
 """The filters a client may put on the article list, checked before any query runs."""
 
 from datetime import datetime
+from typing import Annotated
 
+from django.core.validators import slug_unicode_re
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
+
+
+def is_slug(value: str) -> bool:
+    """Whether the text could be a slug: letters, digits, hyphens and underscores."""
+    return bool(slug_unicode_re.match(value))
+
+
+def _a_slug(value: str) -> str:
+    # Refused before any query: a NUL cannot even be sent to PostgreSQL, and a space or a
+    # slash names nothing, so the client hears what a slug looks like instead.
+    if not is_slug(value):
+        raise ValueError(
+            "A slug is letters, digits, hyphens and underscores, as the lists give them."
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_a_slug)]
 
 
 class ArticleFilters(Schema):
-    section: str | None = Field(None, description="A section's slug (see /sections).")
-    author: str | None = Field(None, description="An author's slug (see /authors).")
-    topic: str | None = Field(None, description="A topic's slug (see /topics).")
+    section: Slug | None = Field(None, description="A section's slug (see /sections).")
+    author: Slug | None = Field(None, description="An author's slug (see /authors).")
+    topic: Slug | None = Field(None, description="A topic's slug (see /topics).")
     language: str | None = Field(
         None,
         description="Only stories written in this language: a code of the newsroom's "

@@ -7,6 +7,7 @@ returns.
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Query, Router
@@ -14,7 +15,7 @@ from ninja.pagination import paginate
 
 from api.conditional import conditional
 from api.errors import BadParameter
-from api.filters import ArticleFilters
+from api.filters import ArticleFilters, is_slug
 from api.pagination import PageWithoutCount
 from api.schemas import (
     ArticleDetail,
@@ -51,6 +52,13 @@ def _authors():
         .select_related("photo")
         .prefetch_related(Prefetch("photo__renditions", Rendition.objects.for_pictures()))
     )
+
+
+def _slug_or_404(slug: str) -> str:
+    # An address that cannot be a slug (a NUL, a space) is simply not there.
+    if not is_slug(slug):
+        raise Http404
+    return slug
 
 
 @router.get(
@@ -128,7 +136,7 @@ def list_sections(request):
 )
 @conditional
 def show_section(request, slug: str):
-    return get_object_or_404(Section, slug=slug)
+    return get_object_or_404(Section, slug=_slug_or_404(slug))
 
 
 @router.get(
@@ -153,7 +161,7 @@ def list_authors(request):
 )
 @conditional
 def show_author(request, slug: str):
-    return get_object_or_404(_authors(), slug=slug)
+    return get_object_or_404(_authors(), slug=_slug_or_404(slug))
 
 
 @router.get(
@@ -178,4 +186,4 @@ def list_topics(request):
 )
 @conditional
 def show_topic(request, slug: str):
-    return get_object_or_404(Topic.objects.known_to_readers(), slug=slug)
+    return get_object_or_404(Topic.objects.known_to_readers(), slug=_slug_or_404(slug))

@@ -262,6 +262,39 @@ def test_an_author_not_yet_known_to_readers_is_refused_like_an_unknown_one():
     assert response.json()["detail"] == "No author has the slug 'guest'."
 
 
+@pytest.mark.parametrize("parameter", ["section", "author", "topic"])
+@pytest.mark.parametrize("value", ["%00", "pakistan%00", "two%20words", "a/b"])
+def test_a_slug_no_slug_could_be_is_refused_with_what_a_slug_looks_like(parameter, value):
+    SectionFactory(slug="pakistan")
+
+    response = get(f"/api/v1/articles?{parameter}={value}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    [error] = response.json()["errors"]
+    assert error["parameter"] == parameter
+    assert "letters, digits, hyphens and underscores" in error["message"]
+
+
+@pytest.mark.parametrize("kind", ["sections", "authors", "topics"])
+@pytest.mark.parametrize("slug", ["%00", "pakistan%00", "two%20words"])
+def test_an_address_no_slug_could_be_is_not_found(kind, slug):
+    SectionFactory(slug="pakistan")
+
+    response = get(f"/api/v1/{kind}/{slug}")
+
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Nothing published is found")
+
+
+def test_an_urdu_slug_is_a_slug():
+    urdu = SectionFactory(name="پاکستان", slug="پاکستان", language="ur")
+    ArticleFactory(section=urdu, headline="خبر")
+
+    assert headlines(get("/api/v1/articles?section=پاکستان")) == ["خبر"]
+    assert get("/api/v1/sections/پاکستان").json()["slug"] == "پاکستان"
+
+
 @pytest.mark.parametrize("path", ["/api/v1/articles/abc", "/api/v1/articles/0"])
 def test_a_malformed_article_id_gets_a_400(path):
     response = get(path)
