@@ -536,10 +536,24 @@ class SearchForm(forms.Form):
         },
     )
     since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "invalid": gettext_lazy(
+                "The “From” day is not a date (year-month-day): showing stories from any day."
+            )
+        },
     )
     until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "invalid": gettext_lazy(
+                "The “To” day is not a date (year-month-day): showing stories up to today."
+            )
+        },
     )
     sort = forms.ChoiceField(
         label=gettext_lazy("Order"),
@@ -553,12 +567,29 @@ class SearchForm(forms.Form):
         max_value=MAX_PAGE,
         widget=forms.HiddenInput,
         error_messages={
-            "invalid": gettext_lazy("That page number is not a number: showing the first page.")
+            "invalid": gettext_lazy("That page number is not a number: showing the first page."),
+            "min_value": gettext_lazy("Pages start at 1: showing the first page."),
+            "max_value": gettext_lazy(
+                "Results go up to page %(limit_value)s: showing the first page."
+            ),
         },
     )
 
+    # Longer than any slug, date or page number: a longer one is echoed cut.
+    FILTER_MAX_LENGTH = 100
+
     def __init__(self, data, *, sections):
-        super().__init__(data)
+        # An address anyone can write: a control character is no part of any filter, and
+        # an error message that echoes one would put it in the page. (The words are
+        # normalised by their own field.)
+        super().__init__(
+            {
+                name: value
+                if name == "q"
+                else search.without_control_characters(value)[: self.FILTER_MAX_LENGTH]
+                for name, value in data.items()
+            }
+        )
         self.sections = {section.slug: section for section in sections}
         self.fields["section"].choices = [
             ("", gettext("All sections")),
@@ -571,7 +602,7 @@ class SearchForm(forms.Form):
         day = self.cleaned_data.get(name)
         if day is not None and not self.EARLIEST <= day <= self.LATEST:
             raise ValidationError(
-                gettext("Choose a day between %(earliest)s and %(latest)s."),
+                gettext("Choose a day between %(earliest)s and %(latest)s: that one is left out."),
                 code="range",
                 params={"earliest": self.EARLIEST.year, "latest": self.LATEST.year},
             )

@@ -42,6 +42,11 @@ def normalise_query(text: str) -> str:
     return text
 
 
+def without_control_characters(text: str) -> str:
+    """The text with NULs and other control characters taken out, to echo it on a page."""
+    return _CONTROL.sub("", text)
+
+
 def has_words(text: str) -> bool:
     """Whether there is anything to search for: punctuation alone finds nothing."""
     return bool(_WORD.search(text))

@@ -389,7 +389,18 @@ def test_mistyped_filters_are_explained_and_the_search_still_runs(client, params
 
     assert found_headlines(page) == ["Flood waters recede"] or "No more stories match" in page
     if params != {"page": "40"}:
-        assert 'class="alert alert-warning' in page
+        [note] = re.findall(r'<p class="alert alert-warning[^"]*">([^<]*)</p>', page)
+        # Each note says what the page did instead, not only what was wrong.
+        assert "showing" in note.lower() or "left out" in note
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "!\x00!"}, {"section": "\x00"}])
+def test_a_nul_in_the_address_never_reaches_the_page(client, params):
+    ArticleFactory(headline="Flood waters recede")
+
+    page = search(client, **{"q": "flood", **params})
+
+    assert "\x00" not in page
 
 
 def test_an_empty_search_invites_the_reader_to_type(client):
