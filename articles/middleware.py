@@ -30,6 +30,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._may_serve_cached(request):
             return self.get_response(request)
+        # As every view would: a Host outside ALLOWED_HOSTS is refused (400) before a
+        # cached page can answer it, so a hit and a miss say the same.
+        request.get_host()
         key = page_key(request)
         gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
         if (hit := page_store().get(key, gzipped=gzipped)) is not None:

@@ -42,6 +42,18 @@ def test_a_forged_host_header_never_reaches_the_cached_canonical_link(site_url):
         assert "localhost:6666" not in page
 
 
+def test_a_host_outside_allowed_hosts_is_refused_even_when_the_page_is_cached(site_url):
+    article = ArticleFactory()
+    assert Client().get(article.get_absolute_url(), HTTP_HOST="news.example.org").status_code == 200
+
+    for address in (article.get_absolute_url(), "/", reverse("articles:feed")):
+        Client().get(address, HTTP_HOST="news.example.org")
+        refused = Client().get(address, HTTP_HOST="evil.example")
+
+        assert refused.status_code == 400
+        assert "X-Page-Cache" not in refused
+
+
 def test_feeds_and_sitemaps_name_the_configured_site_whatever_the_host(site_url, time_machine):
     time_machine.move_to(PAST + timedelta(hours=1), tick=False)
     ArticleFactory(published_at=PAST)
