@@ -167,12 +167,14 @@ def corrections_meta(*, page_number: int = 1) -> PageMeta:
 def article_meta(article: Article, corrections) -> PageMeta:
     """An article's metadata; its structured data only once it is out."""
     published = article.is_published
+    photo = _picture(article.lead_image, "share") if article.lead_image_id else None
     return PageMeta(
         title=article.headline,
         description=summary(article.standfirst or article.body),
         canonical=absolute_url(article.get_absolute_url()),
         og_type="article",
-        picture=_picture(article.lead_image, "share") if article.lead_image_id else None,
+        # Without a photo social sites draw a blank card: the logo stands in, as on listings.
+        picture=photo or _logo(),
         json_ld=article_news_data(article, corrections) if published else None,
         published_at=article.published_at if published else None,
         modified_at=article.substantively_updated_at

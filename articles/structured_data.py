@@ -81,12 +81,14 @@ def article_news_data(article: Article, corrections) -> dict:
             data.setdefault("workTranslation", []).append(work)
     if topics := [topic.name for topic in article.listed_topics]:
         data["keywords"] = topics
+    images = []
     if article.lead_image_id:
         # Google picks among shapes: the wide one shared links use, then the whole photo.
         pictures = [article.lead_image.picture(crop) for crop in ("share", "full")]
         images = [absolute(p.fallback[-1].url) for p in pictures if p is not None]
-        if images:
-            data["image"] = images
+    # Google recommends an image for every NewsArticle; a story without a photo of its own
+    # offers the logo its shared links show.
+    data["image"] = images or [logo_url()]
     if made:
         data["correction"] = [
             {

@@ -119,8 +119,32 @@ def test_an_article_without_a_standfirst_is_described_by_its_opening_words():
     page = head(Client().get(article.get_absolute_url()))
 
     assert page.one("description") == "The & river rose again."
+
+
+def test_a_story_without_a_photo_is_shared_with_the_logo_the_listings_show_on_a_small_card():
+    article = ArticleFactory(lead_image=None)
+
+    page = head(Client().get(article.get_absolute_url()))
+    front = head(Client().get("/"))
+
+    logo = SITE + "/static/logo.png"
+    assert page.one("og:image") == page.one("twitter:image") == front.one("og:image") == logo
+    assert page.one("og:image:type") == front.one("og:image:type") == "image/png"
+    assert page.one("og:image:alt") == page.one("twitter:image:alt") == "Daily Example logo"
+    # The logo is a 512-pixel square: the large card would crop it to a strip.
     assert page.one("twitter:card") == "summary"
-    assert "og:image" not in page.meta
+    assert "og:image:width" not in page.meta and "og:image:width" not in front.meta
+    (data,) = page.json_ld
+    assert data["image"] == [logo]
+
+
+def test_a_story_without_a_photo_is_shared_with_the_configured_logo(settings):
+    settings.SITE_LOGO_URL = "https://cdn.example/brand/logo.png"
+
+    page = head(Client().get(ArticleFactory(lead_image=None).get_absolute_url()))
+
+    assert page.one("og:image") == page.one("twitter:image") == settings.SITE_LOGO_URL
+    assert page.json_ld[0]["image"] == [settings.SITE_LOGO_URL]
 
 
 def test_the_article_data_names_its_type_required_properties_and_the_wide_picture():

@@ -67,10 +67,19 @@ def test_an_article_page_describes_the_story_its_authors_and_corrections(setting
     assert "evil.example" not in response.content.decode()
 
 
-def test_an_article_without_photo_or_corrections_leaves_those_out():
+def test_an_article_without_corrections_leaves_them_out():
     (data,) = json_ld(Client().get(ArticleFactory().get_absolute_url()).content.decode())
 
-    assert "image" not in data and "correction" not in data
+    assert "correction" not in data
+
+
+def test_an_article_without_a_photo_offers_the_sites_logo_as_its_image(settings):
+    settings.SITE_URL = "https://news.example"
+
+    (data,) = json_ld(Client().get(ArticleFactory().get_absolute_url()).content.decode())
+
+    assert data["image"] == ["https://news.example/static/logo.png"]
+    assert data["image"][0] == data["publisher"]["logo"]["url"]
 
 
 def test_a_hostile_headline_cannot_break_out_of_the_data():
