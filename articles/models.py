@@ -1,4 +1,5 @@
 import operator
+import re
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from pathlib import PurePath
@@ -68,15 +69,19 @@ class LocalizedName(NamedTuple):
 
 
 def _renamed(instance) -> bool:
-    """Whether a saved row's name is about to change: its stories' search text follows it."""
+    """Whether a saved row's names are about to change: its stories' search text follows them."""
     if instance.pk is None:
         return False
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("name", flat=True)
-    return stored.first() != instance.name
+    fields = instance.names_in_search_text
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list(*fields).first()
+    return stored != tuple(getattr(instance, field) for field in fields)
 
 
 class NamedInSearchText(models.Model):
     """A name that stories' search text contains: renaming it refreshes those stories'."""
+
+    # The columns holding the names search reads.
+    names_in_search_text = ("name",)
 
     class Meta:
         abstract = True
@@ -100,6 +105,10 @@ class OtherNames(models.Model):
         blank=True,
         help_text="The name as pages in each other language show it, by language code.",
     )
+
+    # A story is searched by the name its page shows (search_document): a new spelling in
+    # its language must reach its search text as a rename does.
+    names_in_search_text = ("name", "other_names")
 
     class Meta:
         abstract = True
@@ -256,6 +265,13 @@ def image_upload_to(instance, filename):
     return f"images/{timezone.now():%Y/%m}/{safe_stem(filename)}-{token}.{safe_extension}"
 
 
+# A label editors type before a credit out of habit ("Photo: AFP"), in the newsroom's
+# languages; teasers put their own label before the credit, in the story's language.
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:photo(?:graph)?s?|picture|image|credit|فوٹو|تصویر)\s*:\s*", re.IGNORECASE
+)
+
+
 class Image(models.Model):
     """A photo or graphic in the media library, always shown with its credit."""
 
@@ -347,6 +363,12 @@ class Image(models.Model):
                     "or mark it as decorative."
                 }
             )
+
+    @property
+    def unlabelled_credit(self) -> str:
+        """The credit without a label typed before it, for places that add their own."""
+        credit = self.credit.strip()
+        return CREDIT_LABEL.sub("", credit) or credit
 
     @property
     def missing_for_publication(self) -> list[str]:
@@ -617,10 +639,12 @@ class ArticleQuerySet(models.QuerySet):
         headlines share the most words with its headline.
 
         Each kind is chosen among at most `RELATED_CANDIDATES` of the newest candidates,
-        so the cost stays flat however many stories share a topic or a word.
+        so the cost stays flat however many stories share a topic or a word. The story's
+        translations are never among them: its language link leads to them.
         """
-        others = self.exclude(pk=article.pk).only(
-            "pk", "slug", "headline", "published_at", "language"
+        original = article.translation_of_id or article.pk
+        others = self.exclude(Q(pk=original) | Q(translation_of=original)).only(
+            "pk", "slug", "headline", "published_at", "language", "translation_of"
         )
 
         def listed(queryset, kind: str, score):
@@ -659,7 +683,9 @@ class ArticleQuerySet(models.QuerySet):
             )
             parts.append(similar.order_by("-beside_score", "-published_at", "-pk")[:related])
         rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
-        return Beside.choose(rows, in_section=in_section, related=related)
+        return Beside.choose(
+            rows, in_section=in_section, related=related, language=article.language
+        )
 
     def mine(self, user):
         """Articles the user created or carries a byline on: what a writer may edit."""
@@ -676,9 +702,9 @@ class ArticleQuerySet(models.QuerySet):
             .only("pk", "slug", "headline", "published_at", "language")[:limit]
         )
 
-    def front_page(self, per_section: int, *, sections=None, beside_lead: int = 0):
+    def front_page(self, per_section: int, *, language: str, sections=None, beside_lead: int = 0):
         """Return the lead story, the top stories beside it and the others grouped by
-        section, none twice.
+        section, none twice, and a story with its translation once (`shown_once`).
 
         The lead is the newest story an editor ticked to lead; top stories are those an
         editor pinned to a slot, then the newest others until there are `beside_lead`.
@@ -701,16 +727,22 @@ class ArticleQuerySet(models.QuerySet):
         )
         if not stories:
             return FrontPage(None, [], [])
-        newest_first = sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True)
-        lead = next((a for a in newest_first if a.is_front_page_lead), None)
+        every_version = sorted(stories, key=lambda a: (a.published_at, a.pk), reverse=True)
+        # A story an editor ticked or pinned in one language takes its place in the page's.
+        shown_as = shown_once(every_version, language=language)
+        newest_first = [a for a in every_version if shown_as[a.pk].pk == a.pk]
+        lead = next((shown_as[a.pk] for a in every_version if a.is_front_page_lead), None)
         # Without an editor's choice, a brief without a picture must not push the main
         # story off the top: the newest story with a lead image leads.
         lead = lead or next((a for a in newest_first if a.lead_image_id), newest_first[0])
-        top = sorted(
-            (a for a in newest_first if a.front_page_slot and a.pk != lead.pk),
-            key=lambda a: a.front_page_slot,
+        pinned = sorted(
+            (a for a in every_version if a.front_page_slot), key=lambda a: a.front_page_slot
         )
-        shown = {lead.pk, *(a.pk for a in top)}
+        top, shown = [], {lead.pk}
+        for article in (shown_as[a.pk] for a in pinned):
+            if article.pk not in shown:
+                top.append(article)
+                shown.add(article.pk)
         # The lead never stands alone: the newest stories fill the places editors left.
         for article in newest_first:
             if len(top) >= beside_lead:
@@ -726,6 +758,24 @@ class ArticleQuerySet(models.QuerySet):
                     stories.append(article)
         ordered = sorted(by_section.items(), key=lambda item: (item[0].position, item[0].name))
         return FrontPage(lead, top, ordered)
+
+
+def shown_once(articles, *, language: str) -> dict:
+    """The article a page in `language` lists for each of these, by pk: a story and its
+    translations are one story there, shown in the page's language when one of them is in
+    it, else as the original, else as the first written. The others are reached through
+    the language link of the one shown."""
+    versions = {}
+    for article in articles:
+        versions.setdefault(article.translation_of_id or article.pk, []).append(article)
+    shown_as = {}
+    for same_story in versions.values():
+        shown = min(
+            same_story,
+            key=lambda a: (a.language != language, a.translation_of_id is not None, a.pk),
+        )
+        shown_as.update((article.pk, shown) for article in same_story)
+    return shown_as
 
 
 def with_card_relations(articles, *, photos: bool = True) -> None:
@@ -754,9 +804,13 @@ class Beside(NamedTuple):
     related: list
 
     @classmethod
-    def choose(cls, rows, *, in_section: int, related: int) -> "Beside":
+    def choose(cls, rows, *, in_section: int, related: int, language: str) -> "Beside":
+        # Another story found both as itself and as its translation is listed once, in the
+        # page's language.
+        shown_as = shown_once(rows, language=language)
+
         def best(kind):
-            chosen = [row for row in rows if row.beside_kind == kind]
+            chosen = [r for r in rows if r.beside_kind == kind and shown_as[r.pk].pk == r.pk]
             return sorted(
                 chosen, key=lambda a: (a.beside_score, a.published_at, a.pk), reverse=True
             )
@@ -854,17 +908,36 @@ def search_marks(expression, searches: LanguageSearches, **options):
     )
 
 
+def names_as_shown(prefix: str = ""):
+    """A section's or author's name with its spelling in the story's language, if it has one
+    (what the story's page shows, `OtherNames.name_in`): readers of the story find it by
+    either. For a subquery of a story; `prefix` leads from its rows to the named one."""
+    in_story_language = models.Func(
+        models.F(f"{prefix}other_names"),
+        OuterRef("language"),
+        function="jsonb_extract_path_text",
+        output_field=models.TextField(),
+    )
+    return Concat(
+        f"{prefix}name",
+        models.Value(" "),
+        Coalesce(in_story_language, models.Value(""), output_field=models.TextField()),
+        output_field=models.TextField(),
+    )
+
+
 def search_document():
     """What search reads of an article: the headline weighs most, then the standfirst, then
-    the names (section, bylines, topics), then the body (its HTML tags are not words), all
-    read with the configuration of the story's language."""
+    the names (section, bylines, topics) as its page shows them, then the body (its HTML
+    tags are not words), all read with the configuration of the story's language."""
     config = story_search_configuration()
-    section_name = Section.objects.filter(pk=OuterRef("section_id")).values("name")[:1]
+    section = Section.objects.filter(pk=OuterRef("section_id"))
+    section_names = section.values(names=names_as_shown())[:1]
     byline_names = (
         Byline.objects.filter(article=OuterRef("pk"))
         .order_by()
         .values("article")
-        .annotate(names=StringAgg("author__name", models.Value(" ")))
+        .annotate(names=StringAgg(names_as_shown("author__"), models.Value(" ")))
         .values("names")
     )
     topic_names = (
@@ -878,7 +951,7 @@ def search_document():
         SearchVector("headline", config=config, weight="A")
         + SearchVector("standfirst", config=config, weight="B")
         + SearchVector(
-            models.Subquery(section_name),
+            models.Subquery(section_names),
             models.Subquery(byline_names),
             models.Subquery(topic_names),
             config=config,
@@ -1163,8 +1236,9 @@ class ArticleTranslation(NamedTuple):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
 
-# The article's own columns that its search text reads.
-SEARCHED_FIELDS = {"headline", "standfirst", "body", "section", "section_id"}
+# The article's own columns that its search text reads (its language picks the rules and
+# the spelling of the names).
+SEARCHED_FIELDS = {"headline", "standfirst", "body", "section", "section_id", "language"}
 
 
 # The table tagging articles with topics (Django's own, keyed on article and topic).

@@ -74,6 +74,7 @@ def front_page(request):
     sections = list(Section.objects.all())
     page = Article.objects.published().front_page(
         settings.FRONT_PAGE_STORIES_PER_SECTION,
+        language=translation.get_language(),
         sections=sections,
         beside_lead=settings.FRONT_PAGE_BESIDE_LEAD,
     )

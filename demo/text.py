@@ -76,7 +76,7 @@ CREDITS = [
     "Agency photo",
     "Newsroom screengrab",
     "Handout photo",
-    "Photo courtesy of the organisers",
+    "Courtesy of the organisers",
 ]
 
 

@@ -24,6 +24,7 @@ from tests.factories import PAST, ArticleFactory, AuthorFactory, CommentFactory,
 pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"
+OLDER = PAST - timedelta(days=1)
 
 
 def html(response) -> str:
@@ -199,6 +200,74 @@ def test_the_article_page_with_translations_stays_within_eight_queries(
 
     with django_assert_max_num_queries(8):
         assert "اردو میں پڑھیں" in html(client.get(english.get_absolute_url()))
+
+
+# A story and its translations are one story
+
+
+def listed_beside(page: str) -> str:
+    """What an article page lists beside the story: related, and more from its section."""
+    return page.split('<aside class="col-lg-4"')[1].split("</aside>")[0]
+
+
+def test_a_story_and_its_translation_are_not_listed_beside_each_other(client):
+    floods = Topic.objects.create(name="Floods")
+    section = SectionFactory(name="Pakistan", other_names={"ur": "پاکستان"})
+    english = ArticleFactory(headline="Floods reach Sukkur", section=section)
+    urdu = urdu_article(headline="سیلاب سکھر پہنچ گیا", section=section, translation_of=english)
+    other = ArticleFactory(headline="Barrage gates opened", section=section, published_at=OLDER)
+    for story in (english, urdu, other):
+        story.topics.add(floods)
+
+    english_page = html(client.get(english.get_absolute_url()))
+    urdu_page = html(client.get(urdu.get_absolute_url()))
+
+    # Each reaches the other through its language link alone, not as another story.
+    assert urdu.headline not in listed_beside(english_page)
+    assert english.headline not in listed_beside(urdu_page)
+    assert other.headline in listed_beside(english_page)
+    assert other.headline in listed_beside(urdu_page)
+
+
+def test_a_related_story_and_its_translation_are_listed_once_in_the_pages_language(client):
+    floods = Topic.objects.create(name="Floods")
+    english = ArticleFactory(headline="Floods reach Sukkur")
+    urdu = urdu_article(headline="سیلاب سکھر پہنچ گیا", translation_of=english)
+    other = ArticleFactory(headline="Barrage gates opened", published_at=OLDER)
+    other_in_urdu = urdu_article(
+        headline="بیراج کے دروازے کھول دیے گئے", translation_of=other, published_at=OLDER
+    )
+    for story in (english, urdu, other, other_in_urdu):
+        story.topics.add(floods)
+
+    english_related = listed_beside(html(client.get(english.get_absolute_url())))
+    urdu_related = listed_beside(html(client.get(urdu.get_absolute_url())))
+
+    assert other.headline in english_related and other_in_urdu.headline not in english_related
+    assert other_in_urdu.headline in urdu_related and other.headline not in urdu_related
+
+
+@pytest.mark.parametrize("original_language", ["en", "ur"])
+def test_the_front_page_shows_a_story_and_its_translation_once_in_the_pages_language(
+    client, original_language
+):
+    ArticleFactory(headline="Budget passed", is_front_page_lead=True, published_at=OLDER)
+    english_fields = {"headline": "Power back in Karachi after the rain"}
+    if original_language == "en":
+        english = ArticleFactory(**english_fields)
+        urdu = urdu_article(translation_of=english, published_at=PAST + timedelta(hours=1))
+    else:
+        urdu = urdu_article(published_at=PAST + timedelta(hours=1))
+        english = ArticleFactory(**english_fields, translation_of=urdu, language="en")
+    older = ArticleFactory(headline="Bus fares frozen", published_at=OLDER)
+
+    page = html(client.get("/"))
+
+    top_stories = page.split('id="top-stories"')[1].split("</section>")[0]
+    assert english.headline in top_stories
+    assert urdu.headline not in page
+    # Its place beside the lead goes to the next story.
+    assert older.headline in top_stories
 
 
 # Sections, fronts and names in both languages

@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from articles.languages import language
 from articles.models import Article, LanguageSearches
 from tests.articles.test_search import found_headlines, search
+from tests.browser_forms import form_fields
 from tests.factories import PAST, ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,4 +189,83 @@ def test_the_migration_indexes_urdu_stories_indexed_in_english_as_new_ones_are()
     english.refresh_from_db()
     assert story.search_vector == indexed_today[story.pk]
     # English stories were indexed in English already: the migration leaves them be.
+    assert english.search_vector != indexed_today[english.pk]
+
+
+# Names as the story's page shows them
+
+
+def test_an_urdu_story_is_found_by_its_byline_as_its_page_shows_it(client):
+    zainab = AuthorFactory(name="Zainab Akhtar", other_names={"ur": "زینب اختر"})
+    story = urdu_story(headline="کوئٹہ میں پانی کی قلت", bylines=[zainab])
+    urdu_story(headline="لاہور میں کرکٹ", bylines=[AuthorFactory(name="Bilal Khan")])
+
+    assert found_headlines(search(client, q="زینب اختر")) == [story.headline]
+    # Readers who know her by her English name find it too.
+    assert found_headlines(search(client, q="Zainab Akhtar")) == [story.headline]
+
+
+def test_an_english_story_is_found_by_the_byline_its_page_shows_not_an_urdu_one(client):
+    zainab = AuthorFactory(name="Zainab Akhtar", other_names={"ur": "زینب اختر"})
+    story = ArticleFactory(headline="Water shortage in Quetta", bylines=[zainab])
+
+    assert found_headlines(search(client, q="Zainab Akhtar")) == [story.headline]
+    assert found_headlines(search(client, q="زینب")) == []
+
+
+def test_a_story_is_found_by_its_sections_name_in_the_storys_language(client):
+    sport = SectionFactory(name="Sport", slug="sport", other_names={"ur": "کھیل"})
+    story = urdu_story(headline="لاہور میں کرکٹ", section=sport)
+
+    assert found_headlines(search(client, q="کھیل")) == [story.headline]
+    assert found_headlines(search(client, q="sport")) == [story.headline]
+
+
+def test_search_follows_a_byline_given_renamed_and_stripped_of_its_urdu_name(editor_client):
+    author = AuthorFactory(name="Zainab Akhtar", slug="zainab-akhtar")
+    story = urdu_story(headline="کوئٹہ میں پانی کی قلت", bylines=[author])
+    change = reverse("admin:articles_author_change", args=[author.pk])
+    reader = Client()
+
+    def name_her_in_urdu(name: str):
+        form = form_fields(editor_client.get(change).content.decode(), "author_form")
+        form["name_in_ur"] = name
+        assert editor_client.post(change, form).status_code == 302
+
+    name_her_in_urdu("زینب اختر")
+    assert found_headlines(search(reader, q="زینب")) == [story.headline]
+    name_her_in_urdu("زینب خان")
+    assert found_headlines(search(reader, q="خان")) == [story.headline]
+    assert found_headlines(search(reader, q="اختر")) == []
+    name_her_in_urdu("")
+    assert found_headlines(search(reader, q="زینب")) == []
+    assert found_headlines(search(reader, q="Zainab")) == [story.headline]
+
+
+def test_the_migration_indexes_stories_by_the_names_their_pages_show():
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    migration = import_module("articles.migrations.0019_search_names_as_shown")
+    sport = SectionFactory(name="Sport", slug="sport", other_names={"ur": "کھیل"})
+    zainab = AuthorFactory(name="Zainab Akhtar", other_names={"ur": "زینب اختر"})
+    story = urdu_story(section=sport, bylines=[zainab])
+    story.topics.create(name="کرکٹ")
+    english = ArticleFactory(section=sport, bylines=[AuthorFactory(name="Sana Mirza")])
+    indexed_today = {
+        pk: vector for pk, vector in Article.objects.values_list("pk", "search_vector")
+    }
+    # As stories were indexed with their bylines' and sections' main names alone.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE articles_article SET search_vector = to_tsvector('simple', '')")
+
+    migration.reindex_stories_with_names_in_their_language(
+        None, SimpleNamespace(connection=connection)
+    )
+
+    story.refresh_from_db()
+    english.refresh_from_db()
+    assert story.search_vector == indexed_today[story.pk]
+    assert "زینب" in stored_words(story)
+    # No name of the English story's is spelt differently in English: it is left be.
     assert english.search_vector != indexed_today[english.pk]

@@ -1,5 +1,7 @@
 """A newcomer loads the demo and sees the whole product at work, however often it is loaded."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -85,6 +87,14 @@ def test_demo_stories_carry_topics_and_are_found_by_search(demo):
     assert tagged.headline in Client().get(topic.get_absolute_url()).content.decode()
     results = Client().get(reverse("articles:search"), {"q": tagged.headline})
     assert tagged.get_absolute_url() in results.content.decode()
+
+
+def test_no_demo_credit_repeats_the_label_teasers_put_before_it(demo):
+    credits = list(Image.objects.values_list("credit", flat=True))
+
+    assert credits
+    # Teasers say "Photo: <credit>" (in Urdu "تصویر: <credit>"): a credit is only the source.
+    assert not [c for c in credits if re.match(r"(photo|picture|image|فوٹو|تصویر)\b", c, re.I)]
 
 
 def test_the_front_page_lead_shows_its_comment_count(demo):

@@ -66,6 +66,16 @@ def test_the_demo_has_urdu_stories_with_urdu_bylines_and_a_captioned_photo(demo)
     assert f"<bdi>{byline.other_names['ur']}</bdi>" in story_page
 
 
+def test_the_urdu_photo_credit_on_the_english_front_page_says_photo_once_in_urdu(demo):
+    credited = Article.objects.get(lead_image__credit__endswith="حرا بلوچ")
+
+    teasers = re.findall(r"<article .*?</article>", page("/"), re.S)
+    (teaser,) = [t for t in teasers if credited.headline in t]
+
+    assert 'lang="ur" dir="rtl"' in teaser.split(">")[0]
+    assert teaser.count("تصویر:") == 1 and "فوٹو" not in teaser
+
+
 def test_an_english_story_and_its_urdu_translation_link_to_each_other(demo):
     urdu_story = translation()
     english_story = urdu_story.translation_of
