@@ -6,6 +6,7 @@ provide SECRET_KEY and ALLOWED_HOSTS; the process refuses to start otherwise.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
@@ -470,13 +471,28 @@ if MEDIA_STORAGE == "s3":
         # As on disk, a second upload of the same name gets a new name, never overwrites.
         "file_overwrite": False,
     }
+    if S3_OPTIONS["endpoint_url"]:
+        # Renditions are linked at the endpoint's own host (endpoint/bucket/media/...), so
+        # their origin is known here (below) whatever DNS the service offers.
+        S3_OPTIONS["addressing_style"] = "path"
+    S3_CUSTOM_DOMAIN = env.str("S3_CUSTOM_DOMAIN", default="")
     STORAGES["default"] = {
         "BACKEND": "articles.storage.S3MediaStorage",
-        "OPTIONS": {
-            **S3_OPTIONS,
-            "custom_domain": env.str("S3_CUSTOM_DOMAIN", default="") or None,
-        },
+        "OPTIONS": {**S3_OPTIONS, "custom_domain": S3_CUSTOM_DOMAIN or None},
     }
+    # Pages show renditions from the bucket's address, not their own: the Content
+    # Security Policy lets images come from there and nowhere else new.
+    if S3_CUSTOM_DOMAIN:
+        media_origins = [f"https://{S3_CUSTOM_DOMAIN}"]
+    elif S3_OPTIONS["endpoint_url"]:
+        endpoint = urlsplit(S3_OPTIONS["endpoint_url"])
+        media_origins = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:
+        bucket, region = S3_OPTIONS["bucket_name"], S3_OPTIONS["region_name"]
+        media_origins = [f"https://{bucket}.s3.amazonaws.com"]
+        if region:
+            media_origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], *media_origins]
     STORAGES["originals"] = {"BACKEND": "articles.storage.S3OriginalStorage", "OPTIONS": S3_OPTIONS}
     # The app cannot serve what is not on its disk.
     SERVE_MEDIA = False

@@ -1,9 +1,11 @@
 """The project as an operator meets it: settings, database setup, demo content, error pages."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -50,6 +52,38 @@ def test_the_old_single_search_configuration_is_refused_with_its_replacement_nam
 
     assert result.returncode != 0
     assert "SEARCH_CONFIG is replaced by SEARCH_CONFIGURATIONS" in result.stderr
+
+
+MEDIA_IN_A_BUCKET = {
+    "a CDN's domain": {"S3_CUSTOM_DOMAIN": "media.example.org"},
+    "another S3 service": {"S3_ENDPOINT_URL": "https://objects.example.net"},
+    "AWS in a region": {"S3_REGION": "eu-central-1"},
+    "AWS, no region": {},
+}
+
+
+@pytest.mark.parametrize("storage", MEDIA_IN_A_BUCKET.values(), ids=MEDIA_IN_A_BUCKET.keys())
+def test_photos_from_object_storage_are_images_the_content_security_policy_lets_in(storage):
+    # The address a page links a rendition at, and the policy the page is sent with.
+    script = (
+        "import django, json; django.setup(); "
+        "from django.conf import settings; from django.core.files.storage import storages; "
+        "print(json.dumps([storages['default'].url('renditions/2026/12/flood.webp'), "
+        "[str(source) for source in settings.SECURE_CSP['img-src']]]))"
+    )
+    result = run(
+        ["-c", script],
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        MEDIA_STORAGE="s3",
+        S3_BUCKET="newsroom-media",
+        **storage,
+    )
+    assert result.returncode == 0, result.stderr
+    photo, image_sources = json.loads(result.stdout)
+
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(photo))
+    assert origin in image_sources
+    assert "*" not in " ".join(image_sources)
 
 
 def test_unreachable_database_gets_one_clear_line_not_a_traceback():
