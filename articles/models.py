@@ -1,5 +1,6 @@
 import operator
 import re
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from pathlib import PurePath
@@ -692,15 +693,34 @@ class ArticleQuerySet(models.QuerySet):
         bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | models.Exists(bylined))
 
-    def most_read(self, *, since, limit: int):
-        """The most read of these articles since a day, most first: their headline and
-        address only, in one query that reads only the counters of those days."""
-        return (
+    def most_read(self, *, since, limit: int, language: str) -> list:
+        """The most read of these stories since a day, most first: their headline and
+        address only, in one query that reads only the counters of those days.
+
+        A story and its translations are one story (`shown_once`): their reads add up, and
+        it is listed in the page's language when that version was read.
+        """
+        # Enough versions that `limit` stories remain when each comes in every language.
+        versions = list(
             self.filter(daily_read_counts__day__gte=since)
             .annotate(recent_reads=models.Sum("daily_read_counts__reads"))
             .order_by("-recent_reads", "-published_at", "-pk")
-            .only("pk", "slug", "headline", "published_at", "language")[:limit]
+            .only("pk", "slug", "headline", "published_at", "language", "translation_of")[
+                : limit * len(settings.ARTICLE_LANGUAGES)
+            ]
         )
+        shown_as = shown_once(versions, language=language)
+        reads = defaultdict(int)
+        for version in versions:
+            reads[shown_as[version.pk].pk] += version.recent_reads
+        stories = {story.pk: story for story in shown_as.values()}
+        for story in stories.values():
+            story.recent_reads = reads[story.pk]
+        return sorted(
+            stories.values(),
+            key=lambda story: (story.recent_reads, story.published_at, story.pk),
+            reverse=True,
+        )[:limit]
 
     def front_page(self, per_section: int, *, language: str, sections=None, beside_lead: int = 0):
         """Return the lead story, the top stories beside it and the others grouped by

@@ -80,8 +80,8 @@ def front_page(request):
     )
     # Read counts are written every minute or so; the list follows when the page expires.
     since = timezone.localdate() - timedelta(days=settings.MOST_READ_DAYS - 1)
-    most_read = list(
-        Article.objects.published().most_read(since=since, limit=settings.MOST_READ_COUNT)
+    most_read = Article.objects.published().most_read(
+        since=since, limit=settings.MOST_READ_COUNT, language=translation.get_language()
     )
     cards = [(page.lead, "lead")] if page.lead else []
     cards += [(article, "beside-lead") for article in page.top_stories]

@@ -230,6 +230,22 @@ def test_the_front_page_lists_the_most_read_stories_most_first():
     assert listed.index("Popular story") < listed.index("Middling story") < listed.index("Quiet")
 
 
+def test_a_story_read_in_two_languages_is_listed_once_with_its_reads_added_up():
+    english = ArticleFactory(headline="Finance ministry approves transport budget")
+    urdu = ArticleFactory(
+        headline="وزارتِ خزانہ نے ٹرانسپورٹ بجٹ منظور کر لیا", language="ur", translation_of=english
+    )
+    count(english, 30)
+    count(urdu, 2500)
+    count(ArticleFactory(headline="A story read a thousand times"), 1000)
+
+    listed = most_read_list(Client().get("/").content.decode())
+
+    assert "Finance ministry approves transport budget" in listed
+    assert urdu.headline not in listed
+    assert listed.index("Finance ministry") < listed.index("A story read a thousand times")
+
+
 def test_most_read_counts_only_the_recent_days(settings):
     settings.MOST_READ_DAYS = 2
     old_favourite = ArticleFactory(headline="Last week's favourite")
