@@ -8,19 +8,23 @@ cached and shared, so one forged Host would otherwise reach every later reader.
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from html import unescape
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
+from PIL import Image as PillowImage
 
 from articles.languages import open_graph_locale
 from articles.models import Article, Author, Image, Section, Topic
 from articles.structured_data import (
+    SHIPPED_LOGO,
     absolute,
     article_news_data,
     json_ld_script,
@@ -66,7 +70,13 @@ class PageMeta:
     @property
     def twitter_card(self) -> str:
         # The large card wants a wide picture; a logo or portrait suits the small one.
-        wide = self.picture and self.picture.width and self.picture.width >= 600
+        picture = self.picture
+        wide = (
+            picture is not None
+            and picture.width
+            and picture.width >= 600
+            and picture.width > (picture.height or 0)
+        )
         return "summary_large_image" if wide and self.og_type == "article" else "summary"
 
     @property
@@ -85,11 +95,23 @@ def _paged(path: str, page_number: int) -> str:
     return absolute_url(path if page_number <= 1 else f"{path}?page={page_number}")
 
 
+@cache
+def _shipped_logo_size() -> tuple[int | None, int | None]:
+    # Social sites lay a card out before the picture arrives when they know its size.
+    found = finders.find(SHIPPED_LOGO)
+    if found is None:
+        return None, None
+    with PillowImage.open(found) as logo:
+        return logo.size
+
+
 def _logo() -> SharedPicture:
     url = logo_url()
     mime_type, _ = mimetypes.guess_type(urlsplit(url).path)
     alt = gettext("%(site_name)s logo") % {"site_name": settings.SITE_NAME}
-    return SharedPicture(url=url, alt=alt, mime_type=mime_type or "")
+    # A logo elsewhere (SITE_LOGO_URL) is not read from here: its size stays unsaid.
+    width, height = (None, None) if settings.SITE_LOGO_URL else _shipped_logo_size()
+    return SharedPicture(url=url, alt=alt, mime_type=mime_type or "", width=width, height=height)
 
 
 def _picture(image: Image | None, crop: str, *, read_rows: bool = True) -> SharedPicture | None:

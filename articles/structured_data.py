@@ -22,8 +22,12 @@ def absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute_url(url)
 
 
+# The logo Newsroom ships, used until a newsroom names its own (SITE_LOGO_URL).
+SHIPPED_LOGO = "logo.png"
+
+
 def logo_url() -> str:
-    return absolute(settings.SITE_LOGO_URL or static("logo.png"))
+    return absolute(settings.SITE_LOGO_URL or static(SHIPPED_LOGO))
 
 
 def organization_data() -> dict:

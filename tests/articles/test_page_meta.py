@@ -133,7 +133,8 @@ def test_a_story_without_a_photo_is_shared_with_the_logo_the_listings_show_on_a_
     assert page.one("og:image:alt") == page.one("twitter:image:alt") == "Daily Example logo"
     # The logo is a 512-pixel square: the large card would crop it to a strip.
     assert page.one("twitter:card") == "summary"
-    assert "og:image:width" not in page.meta and "og:image:width" not in front.meta
+    assert page.one("og:image:width") == front.one("og:image:width") == "512"
+    assert page.one("og:image:height") == "512"
     (data,) = page.json_ld
     assert data["image"] == [logo]
 
@@ -145,6 +146,8 @@ def test_a_story_without_a_photo_is_shared_with_the_configured_logo(settings):
 
     assert page.one("og:image") == page.one("twitter:image") == settings.SITE_LOGO_URL
     assert page.json_ld[0]["image"] == [settings.SITE_LOGO_URL]
+    # Not read from here, so its size is not claimed.
+    assert "og:image:width" not in page.meta
 
 
 def test_the_article_data_names_its_type_required_properties_and_the_wide_picture():
