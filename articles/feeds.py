@@ -1,5 +1,9 @@
 """RSS and Atom feeds of published stories (the whole site, a section, an author, a
-topic) and of corrections. Addresses come from SITE_URL, never from the request's Host header."""
+topic) and of corrections. Addresses come from SITE_URL, never from the request's Host header.
+
+Each item's id (RSS guid, Atom id) is the story's pk-only permalink, which no headline
+edit changes: a reader keyed on the slugged address would show a renamed story again.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -21,6 +25,12 @@ FEED_LENGTH = 30
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
+def in_other_language(feed, item) -> str:
+    """The item's language when it is not the feed's (an Urdu story in the site-wide feed)."""
+    language = item.get("language") or ""
+    return language if language.lower() != (feed.feed["language"] or "").lower() else ""
+
+
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 naming every author of a story (Dublin Core creators), not only the first."""
 
@@ -31,10 +41,20 @@ class NewsRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         for name, _ in item.get("authors", ()):
             handler.addQuickElement("dc:creator", name)
+        # RSS 2.0 has no language per item; Dublin Core's is the one readers may know.
+        if language := in_other_language(self, item):
+            handler.addQuickElement("dc:language", language)
 
 
 class NewsAtomFeed(Atom1Feed):
     """Atom with one <author> per byline, each linking to the author's page."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if language := in_other_language(self, item):
+            # Readers pick fonts, direction and hyphenation by it: Urdu is not English.
+            attributes["xml:lang"] = language
+        return attributes
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -43,6 +63,16 @@ class NewsAtomFeed(Atom1Feed):
             handler.addQuickElement("name", name)
             handler.addQuickElement("uri", url)
             handler.endElement("author")
+
+
+def article_permalink(article_id: int) -> str:
+    """The story's address without its slug: it redirects to the current one, forever."""
+    return absolute_url(reverse("articles:article-short", kwargs={"pk": article_id}))
+
+
+def corrections_made(article: Article) -> list[Correction]:
+    """The corrections readers can see now, from the prefetched ones (some may be due later)."""
+    return [c for c in article.corrections.all() if c.published_at <= timezone.now()]
 
 
 class ArticleFeed(Feed):
@@ -104,8 +134,7 @@ class ArticleFeed(Feed):
                 % {"date": formats.date_format(timezone.localtime(c.published_at))},
                 c.text,
             )
-            for c in article.corrections.all()
-            if c.published_at <= timezone.now()
+            for c in corrections_made(article)
         ]
         standfirst = format_html("<p>{}</p>", article.standfirst) if article.standfirst else ""
         made = format_html_join("", "<p>{} {}</p>", corrections)
@@ -115,14 +144,21 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        # As the page's structured data dates it, so feed readers notice a correction.
+        return article.modified_for_readers(article.corrections.all())
+
+    def item_guid(self, article):
+        return article_permalink(article.pk)
+
+    item_guid_is_permalink = True
 
     def item_extra_kwargs(self, article):
         return {
+            "language": article.language,
             "authors": [
                 (byline.author.name, absolute_url(byline.author.get_absolute_url()))
                 for byline in article.bylines.all()
-            ]
+            ],
         }
 
     def item_categories(self, article):
@@ -249,3 +285,8 @@ class CorrectionsFeed(Feed):
 
     def item_pubdate(self, correction):
         return correction.published_at
+
+    def item_guid(self, correction):
+        return f"{article_permalink(correction.article_id)}#correction-{correction.pk}"
+
+    item_guid_is_permalink = True

@@ -1239,6 +1239,19 @@ class Article(models.Model):
             and self.substantively_updated_at > self.published_at
         )
 
+    def modified_for_readers(self, corrections):
+        """When readers were last told the story changed (structured data's dateModified,
+        feeds' updated): its publication, a substantive update or a correction already
+        made among `corrections` (the story's, prefetched), not every typo fix's save."""
+        now = timezone.now()
+        return max(
+            [
+                self.published_at,
+                *([self.substantively_updated_at] if self.was_updated_after_publishing else []),
+                *(c.published_at for c in corrections if c.published_at <= now),
+            ]
+        )
+
 
 class ArticleTranslation(NamedTuple):
     """Another language's version of an article, enough to link to it."""

@@ -51,13 +51,7 @@ def person_data(author: Author, language: str = "") -> dict:
 def article_news_data(article: Article, corrections) -> dict:
     """The NewsArticle readers' search engines see: who, when, what and what was corrected."""
     made = [c for c in corrections if c.published_at <= timezone.now()]
-    modified = max(
-        [
-            article.published_at,
-            *([article.substantively_updated_at] if article.was_updated_after_publishing else []),
-            *(c.published_at for c in made),
-        ]
-    )
+    modified = article.modified_for_readers(made)
     data = {
         "@context": CONTEXT,
         "@type": "NewsArticle",

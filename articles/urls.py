@@ -22,7 +22,8 @@ app_name = "articles"
 
 
 def cached_feed(feed_class):
-    # Every feed is purged with the others when any story is published, edited or withdrawn.
+    # Every feed is purged with the others when any story is published, edited or withdrawn
+    # (corrections are saved with their story, so the corrections feed is too).
     return cache_public_page(tagged(feed_class(), FEEDS))
 
 
@@ -59,7 +60,7 @@ urlpatterns = [
     path("article/<int:pk>/read/", views.count_read, name="article-read"),
     path("article/<int:pk>/<slug_any_script:slug>/", views.article_detail, name="article-detail"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
-    path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),
+    path("corrections/feed/", cached_feed(CorrectionsFeed), name="corrections-feed"),
     path("preview/<str:token>/", preview_views.article_preview, name="preview"),
     path("image/<int:pk>/<rendition_name:spec>", views.image_rendition, name="image-rendition"),
     path("image/original/<path:name>", originals.image_original, name="image-original"),

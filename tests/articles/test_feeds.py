@@ -1,15 +1,20 @@
 """RSS and Atom feeds for the site, each section and each author, read as a feed reader
 reads them: parsed XML with every author, the section as a category and the lead photo."""
 
-from datetime import timedelta
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article, Rendition
+from articles.models import Article, Correction, Rendition
 from articles.rendition_store import ensure_renditions
 from articles.services import article_publish
+from tests.articles.test_admin import article_form, inline_management
 from tests.factories import (
     PAST,
     ArticleFactory,
@@ -23,6 +28,7 @@ from tests.xml_reader import NS, parse
 pytestmark = pytest.mark.django_db
 
 SITE = "https://news.example"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture(autouse=True)
@@ -223,3 +229,158 @@ def test_a_storys_topics_are_categories_after_its_section(story):
         "Asia Cup",
         "Cricket",
     ]
+
+
+def save_in_admin(client, article, *, new_corrections=(), **fields):
+    """Post the story's change form as an editor does, with its bylines, the corrections it
+    has and any new ones (text, Karachi time as typed)."""
+    bylines = list(article.bylines.all())
+    kept = list(article.corrections.all())
+    data = article_form(
+        article.section,
+        [(byline.author, byline.role) for byline in bylines],
+        headline=article.headline,
+        slug=article.slug,
+        **inline_management("bylines", len(bylines), initial=len(bylines)),
+        **inline_management("corrections", len(kept) + len(new_corrections), initial=len(kept)),
+    )
+    for number, byline in enumerate(bylines):
+        data[f"bylines-{number}-id"] = str(byline.pk)
+        data[f"bylines-{number}-article"] = str(article.pk)
+    typed = [(c.text, timezone.localtime(c.published_at)) for c in kept] + list(new_corrections)
+    for number, (text, at) in enumerate(typed):
+        data[f"corrections-{number}-text"] = text
+        data[f"corrections-{number}-published_at_0"] = at.strftime("%Y-%m-%d")
+        data[f"corrections-{number}-published_at_1"] = at.strftime("%H:%M:%S")
+        data[f"corrections-{number}-article"] = str(article.pk)
+    for number, correction in enumerate(kept):
+        data[f"corrections-{number}-id"] = str(correction.pk)
+    data.update(fields)
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].errors
+
+
+def atom_updated(entry) -> datetime:
+    return datetime.fromisoformat(entry.findtext("atom:updated", namespaces=NS))
+
+
+def test_a_story_keeps_its_feed_ids_when_an_editor_changes_its_slug(
+    story, editor_client, django_capture_on_commit_callbacks
+):
+    Correction.objects.create(article=story, text="The tour is in May.", published_at=PAST)
+    reader = Client()
+    permalink = f"{SITE}/article/{story.pk}/"
+
+    def ids():
+        (item,) = parse(reader.get("/feed/")).findall("channel/item")
+        (entry,) = parse(reader.get("/feed/atom/")).findall("atom:entry", NS)
+        (correction,) = parse(reader.get("/corrections/feed/")).findall("channel/item")
+        return item.find("guid"), entry.findtext("atom:id", namespaces=NS), correction
+
+    guid, atom_id, correction = ids()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_in_admin(editor_client, story, headline="Young captain named", slug="young-captain")
+    new_guid, new_atom_id, new_correction = ids()
+
+    # Readers remember the story by its id: it must not come back as a new item.
+    assert (guid.text, atom_id) == (permalink, permalink)
+    assert (new_guid.text, new_atom_id) == (permalink, permalink)
+    assert guid.get("isPermaLink") == "true"  # it leads to the story, by a redirect
+    assert correction.findtext("guid") == new_correction.findtext("guid")
+    assert new_correction.findtext("guid").startswith(permalink + "#correction-")
+    # The link itself follows the story to its new address.
+    assert new_correction.findtext("link").startswith(SITE + "/article/")
+    assert "/young-captain/#correction-" in new_correction.findtext("link")
+    assert Client().get(permalink).status_code == 301
+
+
+def test_a_correction_makes_feed_readers_see_the_story_as_updated(
+    story, editor_client, django_capture_on_commit_callbacks
+):
+    reader = Client()
+    (entry,) = parse(reader.get("/feed/atom/")).findall("atom:entry", NS)
+    # Saved since (the factory's save), yet readers were told of no change.
+    assert atom_updated(entry) == PAST
+
+    corrected_at = datetime(2014, 11, 21, 1, 0, tzinfo=timezone.get_current_timezone())
+    with django_capture_on_commit_callbacks(execute=True):
+        save_in_admin(editor_client, story, new_corrections=[("The tour is in May.", corrected_at)])
+
+    feed = parse(reader.get("/feed/atom/"))
+    (entry,) = feed.findall("atom:entry", NS)
+    assert atom_updated(entry) == corrected_at
+    assert datetime.fromisoformat(feed.findtext("atom:updated", namespaces=NS)) == corrected_at
+    rss = reader.get("/feed/")
+    assert parse(rss).findtext("channel/lastBuildDate") == format_datetime(
+        corrected_at.astimezone(UTC)
+    )
+    # The same moment the story's page gives search engines as its dateModified.
+    page = reader.get(story.get_absolute_url()).content.decode()
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    (news,) = [data for data in map(json.loads, scripts) if data["@type"] == "NewsArticle"]
+    assert datetime.fromisoformat(news["dateModified"]) == corrected_at
+
+
+def test_only_a_substantive_update_or_a_made_correction_dates_a_story_in_feeds(story):
+    # A typo fixed after publication, and a correction not due yet: nothing to tell readers.
+    Article.objects.filter(pk=story.pk).update(updated_at=PAST + timedelta(hours=1))
+    Correction.objects.create(
+        article=story, text="Not made yet.", published_at=PAST + timedelta(days=2)
+    )
+    updated = PAST + timedelta(hours=2)
+    ArticleFactory(headline="Budget passes", substantively_updated_at=updated)
+
+    dates = {
+        e.findtext("atom:title", namespaces=NS): atom_updated(e)
+        for e in atom_entries("/feed/atom/")
+    }
+
+    assert dates == {"Captain named for the tour": PAST, "Budget passes": updated}
+
+
+def test_urdu_stories_in_the_site_and_author_feeds_are_marked_as_urdu(story):
+    amna = story.bylines.first().author
+    ArticleFactory(headline="کپتان کا اعلان", language="ur", bylines=[amna])
+
+    for path in ["/feed/atom/", "/author/amna/feed/atom/"]:
+        feed = parse(Client().get(path))
+        marked = {
+            e.findtext("atom:title", namespaces=NS): e.get(XML_LANG)
+            for e in feed.findall("atom:entry", NS)
+        }
+        assert feed.get(XML_LANG) == "en", path
+        assert marked == {"کپتان کا اعلان": "ur", "Captain named for the tour": None}, path
+    items = {
+        item.findtext("title"): item.findtext("dc:language", namespaces=NS)
+        for item in rss_items("/feed/")
+    }
+    assert items == {"کپتان کا اعلان": "ur", "Captain named for the tour": None}
+
+
+def test_an_urdu_sections_feed_marks_none_of_its_urdu_stories():
+    section = SectionFactory(slug="urdu-news", language="ur")
+    ArticleFactory(headline="خبر", language="ur", section=section)
+
+    feed = parse(Client().get("/section/urdu-news/feed/atom/"))
+
+    assert feed.get(XML_LANG) == "ur"
+    assert [e.get(XML_LANG) for e in feed.findall("atom:entry", NS)] == [None]
+
+
+def test_the_corrections_feed_is_cached_and_refreshed_when_an_editor_adds_one(
+    story, editor_client, django_capture_on_commit_callbacks
+):
+    reader = Client()
+    reader.get("/corrections/feed/")
+    cached = reader.get("/corrections/feed/")
+    assert cached["X-Page-Cache"] == "hit"
+    assert cached["ETag"] and cached["Cache-Control"].startswith("public")
+    assert "feeds" in cached["Surrogate-Key"].split()
+    assert reader.get("/corrections/feed/", HTTP_IF_NONE_MATCH=cached["ETag"]).status_code == 304
+
+    at = timezone.localtime(PAST + timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        save_in_admin(editor_client, story, new_corrections=[("The tour is in May.", at)])
+
+    items = parse(reader.get("/corrections/feed/")).findall("channel/item")
+    assert [item.findtext("description") for item in items] == ["The tour is in May."]
