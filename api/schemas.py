@@ -118,6 +118,11 @@ class AuthorOut(AuthorRef):
 
 class BylineOut(Schema):
     role: str = Field(description='Shown before the name, e.g. "Additional reporting by".')
+    name_shown: str = Field(
+        description="The name as the story's page shows it: the author's spelling in the "
+        "story's language if there is one (an Urdu story's byline in Urdu script), else "
+        "`author.name`, the author's main name."
+    )
     author: AuthorRef
 
 
@@ -188,7 +193,16 @@ class ArticleSummary(Schema):
 
     @staticmethod
     def resolve_bylines(article) -> list:
-        return list(article.bylines.all())
+        # Each name as the story's page spells it (OtherNames.name_in), from the authors
+        # already prefetched: no query per story.
+        return [
+            {
+                "role": byline.role,
+                "name_shown": byline.author.name_in(article.language).text,
+                "author": byline.author,
+            }
+            for byline in article.bylines.all()
+        ]
 
     @staticmethod
     def resolve_updated_at(article) -> datetime | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
-from api.conditional import conditional
+from api.conditional import conditional, revalidation_described
 from api.errors import BadParameter
 from api.filters import ArticleFilters, is_slug
 from api.pagination import PageWithoutCount
@@ -32,6 +32,22 @@ router = Router()
 
 NOT_FOUND = {404: ErrorOut}
 BAD_REQUEST = {400: ErrorOut}
+
+
+def read(path: str, *, response, **details):
+    """An endpoint answering GET, documented, and HEAD: the same status and headers
+    (ETag included), no body. HTTP asks HEAD of every resource that answers GET; it is left
+    out of the OpenAPI description, where it would repeat GET under the same operation id."""
+
+    def register(view):
+        router.add_api_operation(
+            path, ["HEAD"], view, response=response, include_in_schema=False, **details
+        )
+        return router.get(
+            path, response=response, openapi_extra=revalidation_described(), **details
+        )(view)
+
+    return register
 
 
 def _articles():
@@ -61,7 +77,7 @@ def _slug_or_404(slug: str) -> str:
     return slug
 
 
-@router.get(
+@read(
     "/articles",
     response={200: list[ArticleSummary], **BAD_REQUEST},
     url_name="article-list",
@@ -101,9 +117,9 @@ def list_articles(request, filters: Query[ArticleFilters]):
     return articles.order_by("-published_at", "-pk")
 
 
-@router.get(
+@read(
     "/articles/{article_id}",
-    response={200: ArticleDetail, **NOT_FOUND},
+    response={200: ArticleDetail, **BAD_REQUEST, **NOT_FOUND},
     url_name="article-detail",
     tags=["articles"],
     summary="One published article with its body and corrections",
@@ -115,7 +131,7 @@ def show_article(request, article_id: int = Path(..., ge=1, le=2**63 - 1)):
     return get_object_or_404(articles, pk=article_id)
 
 
-@router.get(
+@read(
     "/sections",
     response=list[SectionOut],
     url_name="section-list",
@@ -127,7 +143,7 @@ def list_sections(request):
     return Section.objects.all()
 
 
-@router.get(
+@read(
     "/sections/{slug}",
     response={200: SectionOut, **NOT_FOUND},
     url_name="section-detail",
@@ -139,7 +155,7 @@ def show_section(request, slug: str):
     return get_object_or_404(Section, slug=_slug_or_404(slug))
 
 
-@router.get(
+@read(
     "/authors",
     response={200: list[AuthorOut], **BAD_REQUEST},
     url_name="author-list",
@@ -152,7 +168,7 @@ def list_authors(request):
     return _authors().order_by("name", "pk")
 
 
-@router.get(
+@read(
     "/authors/{slug}",
     response={200: AuthorOut, **NOT_FOUND},
     url_name="author-detail",
@@ -164,7 +180,7 @@ def show_author(request, slug: str):
     return get_object_or_404(_authors(), slug=_slug_or_404(slug))
 
 
-@router.get(
+@read(
     "/topics",
     response={200: list[TopicOut], **BAD_REQUEST},
     url_name="topic-list",
@@ -177,7 +193,7 @@ def list_topics(request):
     return Topic.objects.known_to_readers().order_by("name", "pk")
 
 
-@router.get(
+@read(
     "/topics/{slug}",
     response={200: TopicOut, **NOT_FOUND},
     url_name="topic-detail",

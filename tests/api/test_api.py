@@ -217,6 +217,39 @@ def test_the_page_size_has_a_default_and_a_ceiling(settings):
     assert too_big.json()["errors"][0]["parameter"] == "page_size"
 
 
+def test_the_deepest_page_allowed_links_no_next_page(settings):
+    settings.API_MAX_PAGE = 2
+    for day in range(5):
+        ArticleFactory(published_at=PAST - timedelta(days=day))
+
+    second = get("/api/v1/articles?page_size=2&page=2").json()
+
+    assert len(second["items"]) == 2
+    assert second["next"] is None
+    third = get("/api/v1/articles?page_size=2&page=3")
+    assert third.status_code == 400
+    assert third.json()["errors"][0]["parameter"] == "page"
+
+
+def test_a_page_past_the_end_links_back_to_the_last_page_with_stories(settings):
+    for day in range(5):
+        ArticleFactory(published_at=PAST - timedelta(days=day))
+
+    past_the_end = get("/api/v1/articles?page_size=2&page=100").json()
+
+    assert past_the_end["items"] == [] and past_the_end["next"] is None
+    assert past_the_end["previous"] == f"{settings.SITE_URL}/api/v1/articles?page=3&page_size=2"
+    assert (
+        get("/api/v1/articles?page=4&page_size=2").json()["previous"].endswith("page=3&page_size=2")
+    )
+
+
+def test_a_page_past_the_end_of_an_empty_list_links_back_to_the_first():
+    previous = get("/api/v1/articles?page=7").json()["previous"]
+
+    assert previous.endswith("/api/v1/articles?page=1")
+
+
 # Bad parameters: a 400 that names the parameter, as JSON
 
 
@@ -295,7 +328,15 @@ def test_an_urdu_slug_is_a_slug():
     assert get("/api/v1/sections/پاکستان").json()["slug"] == "پاکستان"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/articles/abc", "/api/v1/articles/0"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/abc",
+        "/api/v1/articles/0",
+        "/api/v1/articles/-1",
+        f"/api/v1/articles/{2**63}",
+    ],
+)
 def test_a_malformed_article_id_gets_a_400(path):
     response = get(path)
 
@@ -335,6 +376,75 @@ def test_errors_are_never_answered_with_a_304():
     bad = get("/api/v1/articles?page=0")
 
     assert get("/api/v1/articles?page=0", if_none_match=bad.get("ETag", '"x"')).status_code == 400
+
+
+# HEAD and other methods
+
+READ_ENDPOINTS = [
+    "/api/v1/articles",
+    "/api/v1/articles?page=2&page_size=1",
+    "/api/v1/articles/{article}",
+    "/api/v1/sections",
+    "/api/v1/sections/business",
+    "/api/v1/authors",
+    "/api/v1/authors/bilal-hashmi",
+    "/api/v1/topics",
+    "/api/v1/topics/floods",
+]
+
+
+@pytest.fixture
+def a_story_in_every_list():
+    article = ArticleFactory(
+        section=SectionFactory(slug="business"),
+        bylines=[AuthorFactory(slug="bilal-hashmi")],
+    )
+    article.topics.add(Topic.objects.create(name="Floods", slug="floods"))
+    ArticleFactory(published_at=PAST - timedelta(days=1))
+    return article
+
+
+@pytest.mark.parametrize("url", READ_ENDPOINTS)
+def test_every_endpoint_answers_head_with_the_headers_of_get_and_no_body(
+    url, a_story_in_every_list
+):
+    url = url.format(article=a_story_in_every_list.pk)
+    full = get(url)
+
+    head = Client().head(url)
+
+    assert full.status_code == head.status_code == 200
+    assert head.content == b""
+    for header in ("ETag", "Content-Type", "Cache-Control"):
+        assert head[header] == full[header]
+    assert head["Content-Length"] == str(len(full.content))
+
+
+def test_a_head_request_revalidates_with_the_etag_like_get(a_story_in_every_list):
+    etag = get("/api/v1/articles")["ETag"]
+
+    head = Client().head("/api/v1/articles", headers={"if-none-match": etag})
+
+    assert head.status_code == 304 and head["ETag"] == etag
+
+
+@pytest.mark.parametrize("url", ["/api/v1/articles/999999", "/api/v1/articles?page=0"])
+def test_a_head_request_for_something_refused_gets_the_same_status_as_get(url):
+    head = Client().head(url)
+
+    assert head.status_code == get(url).status_code
+    assert head["Content-Type"] == "application/json; charset=utf-8"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("url", ["/api/v1/articles", "/api/v1/articles/3"])
+def test_any_other_method_gets_a_json_405_naming_the_methods_allowed(method, url):
+    response = Client().generic(method, url)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert method in response.json()["detail"]
 
 
 # Languages
@@ -428,6 +538,20 @@ def test_the_openapi_description_documents_languages_and_translations():
     assert "language" in schemas["SectionOut"]["properties"]
 
 
+def test_a_byline_gives_the_name_as_the_storys_page_shows_it():
+    hira = AuthorFactory(name="Hira Baloch", other_names={"ur": "حرا بلوچ"})
+    urdu = ArticleFactory(headline="خبر", language="ur", bylines=[hira])
+    ArticleFactory(headline="News", bylines=[hira], published_at=PAST - timedelta(days=1))
+
+    items = {item["headline"]: item for item in get("/api/v1/articles").json()["items"]}
+    (byline,) = get(f"/api/v1/articles/{urdu.pk}").json()["bylines"]
+
+    assert byline["name_shown"] == "حرا بلوچ"
+    assert byline["author"]["name"] == "Hira Baloch"
+    assert items["خبر"]["bylines"][0]["name_shown"] == "حرا بلوچ"
+    assert items["News"]["bylines"][0]["name_shown"] == "Hira Baloch"
+
+
 # Cost: a fixed number of queries however many rows
 
 
@@ -483,6 +607,32 @@ def test_the_openapi_description_lists_every_endpoint():
         "/api/v1/topics",
         "/api/v1/topics/{slug}",
     } <= set(paths)
+
+
+def test_the_openapi_description_documents_refused_ids_etags_and_304s():
+    paths = get("/api/v1/openapi.json").json()["paths"]
+
+    assert set(paths["/api/v1/articles/{article_id}"]["get"]["responses"]) >= {
+        "200",
+        "400",
+        "404",
+    }
+    for path, operations in paths.items():
+        answers = operations["get"]["responses"]
+        assert "ETag" in answers["200"]["headers"], path
+        assert "ETag" in answers["304"]["headers"], path
+        headers = [p["name"] for p in operations["get"]["parameters"] if p["in"] == "header"]
+        assert headers == ["If-None-Match"], path
+
+
+def test_the_openapi_description_gives_the_deepest_page(settings):
+    settings.API_MAX_PAGE = 7
+    parameters = get("/api/v1/openapi.json").json()["paths"]["/api/v1/articles"]["get"][
+        "parameters"
+    ]
+
+    page = next(p for p in parameters if p["name"] == "page")
+    assert page["schema"]["maximum"] == 7
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_own_static_files():
