@@ -1353,6 +1353,10 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["published_at"]
+        indexes = [
+            # The corrections page, newest first, and the page cache's next moment one is due.
+            models.Index(fields=["published_at"], name="articles_correction_published"),
+        ]
 
     def __str__(self):
         return f"Correction to {self.article}"
@@ -1465,7 +1469,8 @@ class BreakingNewsQuerySet(models.QuerySet):
 
     def timetable(self) -> Timetable:
         """The banner to show now and the next moment a page may look different without any
-        save (the banner coming down, the next one going up, a scheduled story going live).
+        save (the banner coming down, the next one going up, a scheduled story going live,
+        a correction dated later falling due).
 
         One query however many banners or scheduled stories there are: each part of the
         union walks an index to its first row.
@@ -1501,7 +1506,15 @@ class BreakingNewsQuerySet(models.QuerySet):
             .annotate(**no_banner, change=models.F("published_at"))
             .values_list("no_text", "no_id", "no_text", "change")[:1]
         )
-        rows = list(shown.union(next_banner, next_story, all=True).order_by())
+        # A correction dated later appears on its story and in the feeds when it is due.
+        next_correction = (
+            Correction.objects.filter(published_at__gt=now)
+            .order_by("published_at")
+            .annotate(**no_banner, change=models.F("published_at"))
+            .values_list("no_text", "no_id", "no_text", "change")[:1]
+        )
+        parts = (next_banner, next_story, next_correction)
+        rows = list(shown.union(*parts, all=True).order_by())
         banner, article_url = None, ""
         for text, article_id, slug, _ in rows:
             if text is not None:

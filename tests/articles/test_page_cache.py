@@ -354,6 +354,25 @@ def test_a_cached_page_never_shows_a_banner_past_its_expiry(time_machine):
     assert "Storm warning" not in html(reader.get(article.get_absolute_url()))
 
 
+def test_a_correction_dated_later_reaches_the_cached_feeds_when_it_is_due(time_machine):
+    time_machine.move_to(PAST, tick=False)
+    article = ArticleFactory()
+    article.corrections.create(
+        text="The minister's name was misspelt.", published_at=PAST + timedelta(seconds=45)
+    )
+    reader = Client()
+    pages = [reverse("articles:feed"), reverse("articles:corrections-feed")]
+    for url in pages:
+        first = reader.get(url)
+        assert "misspelt" not in html(first)
+        assert "s-maxage=45," in first["Cache-Control"]
+
+    time_machine.move_to(PAST + timedelta(seconds=45), tick=False)
+
+    for url in pages:
+        assert "misspelt" in html(reader.get(url))
+
+
 def test_a_cached_page_shows_a_banner_set_to_start_later_from_its_first_second(time_machine):
     time_machine.move_to(PAST, tick=False)
     ArticleFactory()
