@@ -1,6 +1,5 @@
 from functools import wraps
 
-from django.http import JsonResponse
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
@@ -26,8 +25,11 @@ install_error_handlers(api)
 
 
 def unknown_endpoint(request, rest):
-    return JsonResponse(
-        {"detail": f"The API has no endpoint at {request.path}; see /api/v1/docs."}, status=404
+    # Through the API's own renderer, so it reads as every other error (charset included).
+    return api.create_response(
+        request,
+        {"detail": f"The API has no endpoint at {request.path}; see /api/v1/docs."},
+        status=404,
     )
 
 

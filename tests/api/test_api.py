@@ -349,6 +349,7 @@ def test_a_missing_article_or_endpoint_gets_a_json_404(path):
     response = get(path)
 
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response.json()["detail"]
 
 
