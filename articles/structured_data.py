@@ -51,7 +51,7 @@ def person_data(author: Author, language: str = "") -> dict:
 def article_news_data(article: Article, corrections) -> dict:
     """The NewsArticle readers' search engines see: who, when, what and what was corrected."""
     made = [c for c in corrections if c.published_at <= timezone.now()]
-    modified = article.modified_for_readers(made)
+    modified = article.modified_for_readers(corrections)
     data = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
